@@ -1,0 +1,32 @@
+export { AppStatus, ExecutionProvider, ExecutionProviderStatus } from './app.schema';
+export type { AtelierBridge, AtelierClient, BridgeResult, HostMethodInvoker } from './client';
+export { AtelierError, ErrorCode, httpStatusOf, isAtelierError, toWireError, WireError } from './errors';
+export { ComfyUiLayout, Folder, FolderDetection, FolderKind } from './folders.schema';
+export { FINAL_JOB_STATES, isFinalJobState, Job, JobState } from './jobs.schema';
+export {
+  eventNames,
+  events,
+  hostMethods,
+  isEventName,
+  isHostMethodName,
+  isMethodName,
+  methodNames,
+  methods,
+} from './methods';
+export type {
+  CliSpec,
+  EventName,
+  EventPayload,
+  Events,
+  HostMethodInput,
+  HostMethodName,
+  HostMethodOutput,
+  HostMethods,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  MethodParsedInput,
+  Methods,
+  MethodSpec,
+} from './methods';
+export { Settings, SettingsPatch } from './settings.schema';

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { AppStatus } from './app.schema';
+import { Folder, FolderDetection, FolderKind } from './folders.schema';
+import { Job, JobState } from './jobs.schema';
+import { Settings, SettingsPatch } from './settings.schema';
+
+/** How the CLI presents a method; the CLI derives everything else (options, types) from the input schema. */
+export interface CliSpec {
+  /** Input fields taken as positional arguments, in order. */
+  readonly args?: readonly string[];
+  /** Extra top-level commands, e.g. `status` for `app status`. */
+  readonly aliases?: readonly string[];
+}
+
+export interface MethodSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType> {
+  readonly summary: string;
+  readonly input: I;
+  readonly output: O;
+  readonly cli?: CliSpec;
+  /** The output is a Job; the CLI follows it with a progress bar unless `--detach`. */
+  readonly startsJob?: boolean;
+}
+
+function method<I extends z.ZodObject, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec;
+}
+
+const Empty = z.object({}).strict();
+const Id = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+/**
+ * The contract: every engine method, its input and output. Electron IPC, the HTTP bridge and the CLI
+ * are loops over this table; a parity test fails when one of them misses an entry.
+ */
+export const methods = {
+  'app.status': method({
+    summary: 'Versions, data folder, database path and the execution providers this machine offers.',
+    input: Empty,
+    output: AppStatus,
+    cli: { aliases: ['status'] },
+  }),
+  'settings.get': method({
+    summary: 'Read the settings.',
+    input: Empty,
+    output: Settings,
+  }),
+  'settings.set': method({
+    summary: 'Change some settings; returns all of them.',
+    input: SettingsPatch,
+    output: Settings,
+  }),
+  'folders.list': method({
+    summary: 'The LoRA, image and ComfyUI folders Atelier reads from.',
+    input: Empty,
+    output: z.array(Folder),
+  }),
+  'folders.add': method({
+    summary: 'Add a folder. A ComfyUI root brings its LoRA folders (models/loras, extra_model_paths.yaml).',
+    input: z.object({ path: z.string().min(1), kind: FolderKind.optional() }).strict(),
+    output: Folder,
+    cli: { args: ['path'] },
+  }),
+  'folders.remove': method({
+    summary: 'Stop reading a folder. Files on disk are not touched.',
+    input: Id,
+    output: z.object({ removed: z.boolean() }),
+    cli: { args: ['id'] },
+  }),
+  'folders.detect': method({
+    summary: 'Tell what a path is (missing, a file, a folder, a ComfyUI root) without storing anything.',
+    input: z.object({ path: z.string().min(1) }).strict(),
+    output: FolderDetection,
+    cli: { args: ['path'] },
+  }),
+  'jobs.list': method({
+    summary: 'Recent jobs, newest first.',
+    input: z
+      .object({ states: z.array(JobState).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
+      .strict(),
+    output: z.array(Job),
+  }),
+  'jobs.get': method({
+    summary: 'One job by id.',
+    input: Id,
+    output: Job,
+    cli: { args: ['id'] },
+  }),
+  'jobs.cancel': method({
+    summary: 'Ask a queued or running job to stop.',
+    input: Id,
+    output: Job,
+    cli: { args: ['id'] },
+  }),
+  'media.locate': method({
+    summary: 'Where an image known by id lives, for the hosts that serve it (never a path from the renderer).',
+    input: z.object({ kind: z.enum(['image']), id: z.coerce.number().int().positive() }).strict(),
+    output: z.object({ path: z.string(), mimeType: z.string() }),
+    cli: { args: ['kind', 'id'] },
+  }),
+  'store.backup': method({
+    summary: 'Copy the database to a dated file in the data folder, page by page, as a job.',
+    input: Empty,
+    output: Job,
+    startsJob: true,
+  }),
+} as const satisfies Record<string, MethodSpec>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+/** Events the engine pushes to every host. */
+export const events = {
+  'jobs.onDidProgress': { summary: 'A job changed state or progress.', payload: Job },
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+/**
+ * Methods only a desktop host can answer (native dialogs). The engine never sees them; the renderer
+ * checks `hasHostMethod` and falls back (a path field in the browser).
+ */
+export const hostMethods = {
+  'dialog.pickFolder': method({
+    summary: 'Open the native folder picker.',
+    input: z.object({ title: z.string().optional() }).strict(),
+    output: z.object({ path: z.string().nullable() }),
+  }),
+} as const satisfies Record<string, MethodSpec>;
+
+export type HostMethods = typeof hostMethods;
+export type HostMethodName = keyof HostMethods;
+export type HostMethodInput<M extends HostMethodName> = z.input<HostMethods[M]['input']>;
+export type HostMethodOutput<M extends HostMethodName> = z.output<HostMethods[M]['output']>;
+
+export function isHostMethodName(name: string): name is HostMethodName {
+  return Object.hasOwn(hostMethods, name);
+}
