@@ -1,0 +1,2 @@
+export { JobRunner } from './job.runner';
+export type { JobContext, JobHandler, JobRunnerOptions } from './job.runner';

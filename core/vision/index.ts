@@ -1,0 +1,2 @@
+export { detectExecutionProviders } from './execution-providers';
+export type { OnnxRuntimeInfo } from './execution-providers';
