@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../testing';
+import { runCli } from './main';
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir('atelier-cli-');
+});
+afterEach(() => dir.dispose());
+
+async function cli(...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await runCli(['--data-dir', path.join(dir.path, 'data'), ...argv], { stdout, stderr, env: {} });
+  return { code, out, err };
+}
+
+describe('atelier CLI', () => {
+  it('status --json prints versions, the data folder and the database path', async () => {
+    const { code, out } = await cli('status', '--json');
+    expect(code).toBe(0);
+    const status = JSON.parse(out) as { dataDir: string; databasePath: string; versions: { node: string } };
+    expect(status.dataDir).toBe(path.join(dir.path, 'data'));
+    expect(status.databasePath).toBe(path.join(dir.path, 'data', 'atelier.db'));
+    expect(status.versions.node).toBe(process.versions.node);
+  });
+
+  it('folders add <path> then folders list, in human and JSON form', async () => {
+    const loras = path.join(dir.path, 'my loras');
+    mkdirSync(loras);
+    const added = await cli('folders', 'add', loras, '--kind', 'loras');
+    expect(added.code).toBe(0);
+    expect(added.out).toContain(`path: ${loras}`);
+    const listed = await cli('folders', 'list', '--json');
+    expect(JSON.parse(listed.out)).toMatchObject([{ path: loras, kind: 'loras' }]);
+    const table = await cli('folders', 'list');
+    expect(table.out.split('\n')[0]).toMatch(/^id\s+path\s+kind\s+addedAt$/);
+  });
+
+  it('reports typed errors on stderr with a non-zero exit code', async () => {
+    const missing = await cli('folders', 'add', path.join(dir.path, 'nope'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('error [PATH_NOT_FOUND]');
+    const json = await cli('--json', 'folders', 'add', path.join(dir.path, 'nope'));
+    expect(JSON.parse(json.out)).toMatchObject({ ok: false, error: { code: 'PATH_NOT_FOUND' } });
+    const invalid = await cli('settings', 'set', '--comfy-ui-url', 'nonsense');
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toContain('INVALID_INPUT');
+  });
+
+  it('coerces typed options from the schema', async () => {
+    const { code, out } = await cli('settings', 'set', '--follow-symlinks', 'false', '--execution-provider', 'cpu', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ followSymlinks: false, executionProvider: 'cpu' });
+    const bad = await cli('settings', 'set', '--execution-provider', 'tpu');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Allowed choices are auto, cuda, dml, coreml, cpu');
+  });
+
+  it('follows a job to the end', async () => {
+    const { code, out } = await cli('store', 'backup', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ state: 'done', progress: 1 });
+  });
+
+  it('works as `npx atelier` through its bin script', () => {
+    const bin = path.resolve(import.meta.dirname, 'bin.mjs');
+    const result = spawnSync(process.execPath, [bin, 'status', '--json', '--data-dir', path.join(dir.path, 'bin-data')], {
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ dataDir: path.join(dir.path, 'bin-data') });
+  });
+});

@@ -1,0 +1,2 @@
+export { startHttpHost } from './http.host';
+export type { HttpHost, HttpHostOptions } from './http.host';
