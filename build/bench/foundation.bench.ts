@@ -46,11 +46,21 @@ try {
     cli.push(performance.now() - t);
   }
 
-  record('foundation', [
-    { metric: `engine open + app.status (median of ${RUNS})`, value: `${median(opens).toFixed(1)} ms` },
-    { metric: 'HTTP bridge call folders.list (p50 / p95 of 300)', value: `${median(calls).toFixed(2)} / ${percentile(calls, 95).toFixed(2)} ms` },
-    { metric: `\`atelier status --json\` wall time (median of ${RUNS})`, value: `${median(cli).toFixed(0)} ms` },
-  ], ['Issue 2 names no targets; these are the baseline later issues are compared against.']);
+  record(
+    'foundation',
+    [
+      { metric: `engine open + app.status (median of ${RUNS})`, value: `${median(opens).toFixed(1)} ms` },
+      {
+        metric: 'HTTP bridge call folders.list (p50 / p95 of 300)',
+        value: `${median(calls).toFixed(2)} / ${percentile(calls, 95).toFixed(2)} ms`,
+      },
+      {
+        metric: `\`atelier status --json\` wall time (median of ${RUNS})`,
+        value: `${median(cli).toFixed(0)} ms`,
+      },
+    ],
+    ['Issue 2 names no targets; these are the baseline later issues are compared against.'],
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

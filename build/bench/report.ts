@@ -35,12 +35,26 @@ export function record(name: string, rows: readonly BenchRow[], notes: readonly 
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const header = '| metric | result | target | baseline | |\n|---|---|---|---|---|';
   const lines = rows.map(
-    (r) => `| ${r.metric} | ${r.value} | ${r.target ?? ''} | ${r.baseline ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'met' : '**not met**'} |`,
+    (r) =>
+      `| ${r.metric} | ${r.value} | ${r.target ?? ''} | ${r.baseline ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'met' : '**not met**'} |`,
   );
-  const section = [`## ${name} — ${date} UTC`, '', `Machine: ${machineLine()}`, '', header, ...lines, '', ...notes.map((n) => `- ${n}`), ''].join('\n');
+  const section = [
+    `## ${name} — ${date} UTC`,
+    '',
+    `Machine: ${machineLine()}`,
+    '',
+    header,
+    ...lines,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
   console.log(`\n${section}`);
   if (!existsSync(FILE)) {
-    writeFileSync(FILE, '# Benchmarks\n\nAppended by `npm run bench -- <name>`; newest last. Medians unless a row says otherwise.\n\n');
+    writeFileSync(
+      FILE,
+      '# Benchmarks\n\nAppended by `npm run bench -- <name>`; newest last. Medians unless a row says otherwise.\n\n',
+    );
   }
   appendFileSync(FILE, `${section}\n`);
 }

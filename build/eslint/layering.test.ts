@@ -19,7 +19,9 @@ async function rulesHit(code: string, filePath: string): Promise<string[]> {
 describe('layering rules (DESIGN.md "Dependency direction")', () => {
   it('reject core importing electron', async () => {
     const hits = await rulesHit("import { app } from 'electron';\nexport const x = app;\n", CORE_FILE);
-    expect(hits.some((h) => h.startsWith('no-restricted-imports') && h.includes('core never imports Electron'))).toBe(true);
+    expect(
+      hits.some((h) => h.startsWith('no-restricted-imports') && h.includes('core never imports Electron')),
+    ).toBe(true);
   });
 
   it('reject core importing React or the renderer', async () => {
@@ -28,12 +30,20 @@ describe('layering rules (DESIGN.md "Dependency direction")', () => {
   });
 
   it('reject the renderer importing node:fs', async () => {
-    const hits = await rulesHit("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", RENDERER_FILE);
-    expect(hits.some((h) => h.startsWith('no-restricted-imports') && h.includes('nothing from Node'))).toBe(true);
+    const hits = await rulesHit(
+      "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+      RENDERER_FILE,
+    );
+    expect(hits.some((h) => h.startsWith('no-restricted-imports') && h.includes('nothing from Node'))).toBe(
+      true,
+    );
   });
 
   it('reject the renderer importing core beyond core/api', async () => {
-    const hits = await rulesHit("import { createEngine } from '../../core/engine';\nexport const x = createEngine;\n", RENDERER_FILE);
+    const hits = await rulesHit(
+      "import { createEngine } from '../../core/engine';\nexport const x = createEngine;\n",
+      RENDERER_FILE,
+    );
     expect(hits.some((h) => h.startsWith('no-restricted-imports') && h.includes('only core/api'))).toBe(true);
   });
 
@@ -43,19 +53,31 @@ describe('layering rules (DESIGN.md "Dependency direction")', () => {
   });
 
   it('reject native modules in services', async () => {
-    const hits = await rulesHit("import Database from 'better-sqlite3';\nexport const x = Database;\n", SERVICE_FILE);
+    const hits = await rulesHit(
+      "import Database from 'better-sqlite3';\nexport const x = Database;\n",
+      SERVICE_FILE,
+    );
     expect(hits.some((h) => h.includes('native modules'))).toBe(true);
   });
 
   it("reject deep imports into another folder's internals", async () => {
-    const hits = await rulesHit("import { openDatabase } from '../store/database';\nexport const x = openDatabase;\n", SERVICE_FILE);
+    const hits = await rulesHit(
+      "import { openDatabase } from '../store/database';\nexport const x = openDatabase;\n",
+      SERVICE_FILE,
+    );
     expect(hits.some((h) => h.startsWith('atelier/no-deep-imports'))).toBe(true);
   });
 
   it('accept the allowed directions', async () => {
-    const coreOk = await rulesHit("import { AtelierError } from '../api';\nexport const x = AtelierError;\n", SERVICE_FILE);
+    const coreOk = await rulesHit(
+      "import { AtelierError } from '../api';\nexport const x = AtelierError;\n",
+      SERVICE_FILE,
+    );
     expect(coreOk.filter((h) => h.includes('restricted') || h.includes('deep'))).toEqual([]);
-    const rendererOk = await rulesHit("import { methods } from '../../core/api';\nexport const x = methods;\n", RENDERER_FILE);
+    const rendererOk = await rulesHit(
+      "import { methods } from '../../core/api';\nexport const x = methods;\n",
+      RENDERER_FILE,
+    );
     expect(rendererOk.filter((h) => h.includes('restricted') || h.includes('deep'))).toEqual([]);
   });
 });

@@ -51,7 +51,12 @@ export function buildProgram(actions: CliActions, output?: OutputConfiguration):
   return program;
 }
 
-function addMethodCommand(parent: Command, commandName: string, method: MethodName, actions: CliActions): void {
+function addMethodCommand(
+  parent: Command,
+  commandName: string,
+  method: MethodName,
+  actions: CliActions,
+): void {
   const spec = methods[method];
   const { args, options } = optionsOf(spec);
   const command = parent.command(commandName).description(spec.summary).exitOverride();

@@ -19,7 +19,11 @@ async function cli(...argv: string[]) {
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(['--data-dir', path.join(dir.path, 'data'), ...argv], { stdout, stderr, env: {} });
+  const code = await runCli(['--data-dir', path.join(dir.path, 'data'), ...argv], {
+    stdout,
+    stderr,
+    env: {},
+  });
   return { code, out, err };
 }
 
@@ -57,7 +61,15 @@ describe('atelier CLI', () => {
   });
 
   it('coerces typed options from the schema', async () => {
-    const { code, out } = await cli('settings', 'set', '--follow-symlinks', 'false', '--execution-provider', 'cpu', '--json');
+    const { code, out } = await cli(
+      'settings',
+      'set',
+      '--follow-symlinks',
+      'false',
+      '--execution-provider',
+      'cpu',
+      '--json',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ followSymlinks: false, executionProvider: 'cpu' });
     const bad = await cli('settings', 'set', '--execution-provider', 'tpu');
@@ -73,9 +85,13 @@ describe('atelier CLI', () => {
 
   it('works as `npx atelier` through its bin script', () => {
     const bin = path.resolve(import.meta.dirname, 'bin.mjs');
-    const result = spawnSync(process.execPath, [bin, 'status', '--json', '--data-dir', path.join(dir.path, 'bin-data')], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'status', '--json', '--data-dir', path.join(dir.path, 'bin-data')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ dataDir: path.join(dir.path, 'bin-data') });
   });

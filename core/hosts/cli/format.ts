@@ -26,7 +26,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function scalar(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return value.toString();
   return JSON.stringify(value) ?? typeof value;
 }
 
@@ -36,7 +37,12 @@ function formatTable(rows: Record<string, unknown>[], indent: string): string {
   );
   const cells = rows.map((row) => columns.map((column) => truncate(scalar(row[column]), 60)));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]!.length)));
-  const line = (values: string[]) => indent + values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    indent +
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

@@ -7,7 +7,11 @@ import type { Engine } from '../../engine.types';
  * Waits for a job to finish, drawing a progress bar on stderr (when it is a terminal and not --json).
  * Ctrl-C asks the engine to cancel the job instead of killing the process mid-write.
  */
-export async function followJob(engine: Engine, job: Job, options: { bar: boolean; stderr: NodeJS.WritableStream }): Promise<Job> {
+export async function followJob(
+  engine: Engine,
+  job: Job,
+  options: { bar: boolean; stderr: NodeJS.WritableStream },
+): Promise<Job> {
   const bar = options.bar
     ? new SingleBar({
         format: `${job.title} [{bar}] {percentage}% {message}`,

@@ -78,16 +78,22 @@ describe('HTTP bridge', () => {
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('PATH_NOT_FOUND');
     expect((await invoke('no.such', '{}')).status).toBe(404);
-    expect((await fetch(`${base}/api/invoke/app.status`, { headers: { authorization: `Bearer ${host.token}` } })).status).toBe(405);
+    expect(
+      (await fetch(`${base}/api/invoke/app.status`, { headers: { authorization: `Bearer ${host.token}` } }))
+        .status,
+    ).toBe(405);
   });
 
   it('refuses requests for another Host (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: 'evil.example:80' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: host.port, path: '/', headers: { host: 'evil.example:80' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -105,10 +111,12 @@ describe('HTTP bridge', () => {
 
   it('pushes job events over the WebSocket to token holders only', async () => {
     const refused = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=wrong`);
-    await expect(new Promise((resolve, reject) => {
-      refused.on('open', () => resolve('open'));
-      refused.on('error', reject);
-    })).rejects.toThrow(/401/);
+    await expect(
+      new Promise((resolve, reject) => {
+        refused.on('open', () => resolve('open'));
+        refused.on('error', reject);
+      }),
+    ).rejects.toThrow(/401/);
 
     const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=${host.token}`);
     await new Promise((resolve) => socket.on('open', resolve));

@@ -69,7 +69,8 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limit) throw new AtelierError('INVALID_INPUT', `The request body is larger than ${limit} bytes.`);
+    if (size > limit)
+      throw new AtelierError('INVALID_INPUT', `The request body is larger than ${limit} bytes.`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -106,9 +107,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const body = await readBody(request, maxBodyBytes);
       input = body.trim() === '' ? {} : JSON.parse(body);
     } catch (error) {
-      const wire = error instanceof SyntaxError
-        ? { code: 'INVALID_INPUT' as const, message: `The request body is not valid JSON: ${error.message}` }
-        : toWireError(error);
+      const wire =
+        error instanceof SyntaxError
+          ? {
+              code: 'INVALID_INPUT' as const,
+              message: `The request body is not valid JSON: ${error.message}`,
+            }
+          : toWireError(error);
       sendError(response, wire);
       return;
     }
@@ -135,23 +140,33 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', `http://${HOST}`);
     if (!allowedHost(request)) {
-      sendJson(response, 403, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Unexpected Host header.' } });
+      sendJson(response, 403, {
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'Unexpected Host header.' },
+      });
       return;
     }
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith(MEDIA_PREFIX)) {
       const given = url.pathname.startsWith(MEDIA_PREFIX) ? url.searchParams.get('token') : bearerOf(request);
       if (!sameToken(given, token)) {
-        sendError(response, { code: 'UNAUTHORIZED', message: 'Missing or wrong token. Open the address `atelier serve` printed.' });
+        sendError(response, {
+          code: 'UNAUTHORIZED',
+          message: 'Missing or wrong token. Open the address `atelier serve` printed.',
+        });
         return;
       }
-      if (url.pathname.startsWith(API_PREFIX)) return handleInvoke(url.pathname.slice(API_PREFIX.length), request, response);
-      if (url.pathname.startsWith(MEDIA_PREFIX)) return handleMedia(url.pathname.slice(MEDIA_PREFIX.length), response);
+      if (url.pathname.startsWith(API_PREFIX))
+        return handleInvoke(url.pathname.slice(API_PREFIX.length), request, response);
+      if (url.pathname.startsWith(MEDIA_PREFIX))
+        return handleMedia(url.pathname.slice(MEDIA_PREFIX.length), response);
       sendError(response, { code: 'NOT_FOUND', message: `No API route ${url.pathname}.` });
       return;
     }
     if (request.method === 'GET' && staticDir && serveStatic(staticDir, url.pathname, response)) return;
     if (request.method === 'GET' && !staticDir) {
-      response.writeHead(503, { 'content-type': 'text/plain' }).end('The UI is not built: run `npm run build:renderer`.');
+      response
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('The UI is not built: run `npm run build:renderer`.');
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
@@ -168,7 +183,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', `http://${HOST}`);
-    if (url.pathname !== EVENTS_PATH || !allowedHost(request) || !sameToken(url.searchParams.get('token'), token)) {
+    if (
+      url.pathname !== EVENTS_PATH ||
+      !allowedHost(request) ||
+      !sameToken(url.searchParams.get('token'), token)
+    ) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
