@@ -18,13 +18,20 @@ export async function dispatch(handlers: Handlers, method: string, rawInput: unk
   const spec = methods[method];
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
-    throw new AtelierError('INVALID_INPUT', `Invalid input for ${method}: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
+    throw new AtelierError(
+      'INVALID_INPUT',
+      `Invalid input for ${method}: ${z.prettifyError(parsed.error)}`,
+      parsed.error.issues,
+    );
   }
   const handler = handlers[method] as (input: unknown) => unknown;
   const output = await handler(parsed.data);
   const checked = spec.output.safeParse(output);
   if (!checked.success) {
-    throw new AtelierError('INTERNAL', `The engine produced an invalid result for ${method}: ${z.prettifyError(checked.error)}`);
+    throw new AtelierError(
+      'INTERNAL',
+      `The engine produced an invalid result for ${method}: ${z.prettifyError(checked.error)}`,
+    );
   }
   return checked.data;
 }

@@ -34,13 +34,19 @@ describe('engine', () => {
   it('rejects unknown methods and invalid input with typed errors', async () => {
     await expect(call('nope.nothing')).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
     await expect(call('folders.add', { path: 42 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(call('settings.set', { comfyUiUrl: 'not a url' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(call('settings.set', { comfyUiUrl: 'not a url' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     await expect(call('settings.set', { unknownKey: true })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('keeps settings with defaults for what was never set', async () => {
     const defaults = await call<Settings>('settings.get');
-    expect(defaults).toEqual({ comfyUiUrl: 'http://127.0.0.1:8188', executionProvider: 'auto', followSymlinks: true });
+    expect(defaults).toEqual({
+      comfyUiUrl: 'http://127.0.0.1:8188',
+      executionProvider: 'auto',
+      followSymlinks: true,
+    });
     const changed = await call<Settings>('settings.set', { executionProvider: 'cpu' });
     expect(changed.executionProvider).toBe('cpu');
     expect(changed.comfyUiUrl).toBe('http://127.0.0.1:8188');
@@ -65,11 +71,15 @@ describe('engine', () => {
   });
 
   it('refuses folders that do not exist or are files, and stores nothing', async () => {
-    await expect(call('folders.add', { path: path.join(dir.path, 'missing') })).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(call('folders.add', { path: path.join(dir.path, 'missing') })).rejects.toMatchObject({
+      code: 'PATH_NOT_FOUND',
+    });
     const file = path.join(dir.path, 'a.safetensors');
     writeFileSync(file, 'x');
     await expect(call('folders.add', { path: file })).rejects.toMatchObject({ code: 'NOT_A_DIRECTORY' });
-    await expect(call('folders.add', { path: dir.path, kind: 'comfyui' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(call('folders.add', { path: dir.path, kind: 'comfyui' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     expect(await call<Folder[]>('folders.list')).toEqual([]);
   });
 

@@ -57,13 +57,15 @@ export function createEngine(options: EngineOptions): Engine {
     'folders.add': ({ path: folderPath, kind }) => folders.add(folderPath, kind),
     'folders.remove': ({ id }) => ({ removed: folders.remove(id) }),
     'folders.detect': ({ path: folderPath }) => folders.detect(folderPath),
-    'jobs.list': ({ states, limit }) => database.jobs.list({ limit: limit ?? 50, ...(states ? { states } : {}) }),
+    'jobs.list': ({ states, limit }) =>
+      database.jobs.list({ limit: limit ?? 50, ...(states ? { states } : {}) }),
     'jobs.get': ({ id }) => jobs.get(id),
     'jobs.cancel': ({ id }) => jobs.cancel(id),
     'media.locate': ({ id }) => {
       const file = database.media.locateImage(id);
       const mimeType = file ? IMAGE_TYPES[path.extname(file).toLowerCase()] : undefined;
-      if (!file || !mimeType) throw new AtelierError('NOT_FOUND', `There is no image ${id} on this computer.`);
+      if (!file || !mimeType)
+        throw new AtelierError('NOT_FOUND', `There is no image ${id} on this computer.`);
       return { path: file, mimeType };
     },
     'store.backup': () => jobs.start(BACKUP_JOB, 'Back up the database', {}),

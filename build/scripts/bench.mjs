@@ -6,7 +6,9 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const benchDir = path.join(root, 'build', 'bench');
-const available = readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', ''));
+const available = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace('.bench.ts', ''));
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [options]\navailable: ${available.join(', ')}`);
@@ -14,5 +16,8 @@ if (!name || !available.includes(name)) {
 }
 const file = path.join(benchDir, `${name}.bench.ts`);
 if (!existsSync(file)) process.exit(2);
-const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...rest], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...rest], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -19,7 +19,11 @@ const lines = [];
 function run(label, args, env = {}) {
   console.log(`\n▶ ${label}`);
   const started = Date.now();
-  const child = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const child = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return { ok: child.status === 0, seconds };
 }
@@ -56,7 +60,9 @@ function suite(label, args, reportFile, count, env) {
   const extra = !ok && counts.failed === 0 ? 1 : 0;
   passed += counts.passed;
   failed += counts.failed + extra;
-  lines.push(`${ok ? 'ok  ' : 'FAIL'} ${label}: ${counts.passed} passed, ${counts.failed + extra} failed (${seconds}s)`);
+  lines.push(
+    `${ok ? 'ok  ' : 'FAIL'} ${label}: ${counts.passed} passed, ${counts.failed + extra} failed (${seconds}s)`,
+  );
 }
 
 if (wanted('typecheck')) {
@@ -66,16 +72,40 @@ if (wanted('typecheck')) {
 if (wanted('lint')) check('lint', [bin('eslint', 'bin/eslint.js'), '--max-warnings', '0', '.']);
 if (wanted('unit')) {
   const file = path.join(results, 'vitest.json');
-  suite('unit + medium tests (vitest)', [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${file}`], file, countVitest);
+  suite(
+    'unit + medium tests (vitest)',
+    [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${file}`],
+    file,
+    countVitest,
+  );
 }
 if (wanted('e2e')) {
-  const build = run('build renderer', [bin('vite', 'bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+  const build = run('build renderer', [
+    bin('vite', 'bin/vite.js'),
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ]);
   if (!build.ok) {
     failed++;
     lines.push('FAIL build renderer');
   } else {
     const file = path.join(results, 'playwright.json');
-    suite('e2e (Playwright, Chromium)', [bin('@playwright/test', 'cli.js'), 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], file, countPlaywright, { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+    suite(
+      'e2e (Playwright, Chromium)',
+      [
+        bin('@playwright/test', 'cli.js'),
+        'test',
+        '--config',
+        'e2e/playwright.config.ts',
+        '--reporter=list,json',
+      ],
+      file,
+      countPlaywright,
+      { PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+    );
   }
 }
 

@@ -26,7 +26,10 @@ describe('detectComfyUiLayout', () => {
     const root = makeRoot();
     mkdirSync(path.join(root, 'output', 'loras'), { recursive: true });
     const layout = detectComfyUiLayout(root);
-    expect(layout?.loraFolders).toEqual([path.join(root, 'models', 'loras'), path.join(root, 'output', 'loras')]);
+    expect(layout?.loraFolders).toEqual([
+      path.join(root, 'models', 'loras'),
+      path.join(root, 'output', 'loras'),
+    ]);
     expect(layout?.outputFolder).toBe(path.join(root, 'output'));
     expect(layout?.extraModelPathsFile).toBeNull();
   });

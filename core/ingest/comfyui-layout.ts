@@ -74,7 +74,8 @@ export function detectComfyUiLayout(root: string): ComfyUiLayout | null {
   if (!isComfyUiRoot(resolved)) return null;
   const loraFolders = [path.join(resolved, 'models', 'loras')];
   const outputFolder = isDirectory(path.join(resolved, 'output')) ? path.join(resolved, 'output') : null;
-  if (outputFolder && isDirectory(path.join(outputFolder, 'loras'))) loraFolders.push(path.join(outputFolder, 'loras'));
+  if (outputFolder && isDirectory(path.join(outputFolder, 'loras')))
+    loraFolders.push(path.join(outputFolder, 'loras'));
 
   const yamlPath = path.join(resolved, EXTRA_PATHS_FILE);
   const warnings: string[] = [];
@@ -85,7 +86,8 @@ export function detectComfyUiLayout(root: string): ComfyUiLayout | null {
     warnings.push(...extra.warnings);
     for (const folder of extra.paths) {
       if (loraFolders.includes(folder)) continue;
-      if (!isDirectory(folder)) warnings.push(`LoRA folder from ${EXTRA_PATHS_FILE} does not exist: ${folder}`);
+      if (!isDirectory(folder))
+        warnings.push(`LoRA folder from ${EXTRA_PATHS_FILE} does not exist: ${folder}`);
       loraFolders.push(folder);
     }
   }

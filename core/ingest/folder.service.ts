@@ -58,7 +58,11 @@ export class FolderService {
         `${resolved} does not look like a ComfyUI folder (no models/loras inside). Choose the folder that contains ComfyUI's "models" folder, or add it as a LoRA folder.`,
       );
     }
-    return this.folders.add({ path: resolved, kind: chosenKind, comfyUi: chosenKind === 'comfyui' ? comfyUi : null });
+    return this.folders.add({
+      path: resolved,
+      kind: chosenKind,
+      comfyUi: chosenKind === 'comfyui' ? comfyUi : null,
+    });
   }
 
   remove(id: number): boolean {
@@ -71,10 +75,16 @@ export class FolderService {
       isDirectory = this.probe.stat(p).isDirectory();
     } catch (error) {
       if (errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM') throw unreadable(p);
-      throw new AtelierError('PATH_NOT_FOUND', `${p} does not exist. Check the path, or pick the folder again.`);
+      throw new AtelierError(
+        'PATH_NOT_FOUND',
+        `${p} does not exist. Check the path, or pick the folder again.`,
+      );
     }
     if (!isDirectory) {
-      throw new AtelierError('NOT_A_DIRECTORY', `${p} is a file, not a folder. Choose the folder that contains it.`);
+      throw new AtelierError(
+        'NOT_A_DIRECTORY',
+        `${p} is a file, not a folder. Choose the folder that contains it.`,
+      );
     }
     try {
       this.probe.list(p);

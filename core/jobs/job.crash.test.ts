@@ -15,9 +15,13 @@ it('a job killed with SIGKILL mid-write shows as interrupted after restart, and 
   // The engine creates the database first, as the app would have.
   createEngine({ dataDir }).dispose();
   const databasePath = path.join(dataDir, 'atelier.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/crash-child.ts'), databasePath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/crash-child.ts'), databasePath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const jobId = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -33,7 +37,10 @@ it('a job killed with SIGKILL mid-write shows as interrupted after restart, and 
 
   const engine = createEngine({ dataDir });
   try {
-    const job = (await engine.invoke('jobs.get', { id: jobId })) as { state: string; finishedAt: string | null };
+    const job = (await engine.invoke('jobs.get', { id: jobId })) as {
+      state: string;
+      finishedAt: string | null;
+    };
     expect(job.state).toBe('interrupted');
     expect(job.finishedAt).not.toBeNull();
     const status = (await engine.invoke('app.status', {})) as { schemaVersion: number };

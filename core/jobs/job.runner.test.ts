@@ -42,7 +42,15 @@ describe('JobRunner', () => {
     await runner.idle();
     const done = runner.get(job.id);
     expect(done).toMatchObject({ state: 'done', progress: 1, result: { counted: 4 } });
-    expect(seen.map((j) => j.state)).toEqual(['queued', 'running', 'running', 'running', 'running', 'running', 'done']);
+    expect(seen.map((j) => j.state)).toEqual([
+      'queued',
+      'running',
+      'running',
+      'running',
+      'running',
+      'running',
+      'done',
+    ]);
     expect(seen.filter((j) => j.message === '2 of 4')).toHaveLength(1);
   });
 
@@ -57,7 +65,9 @@ describe('JobRunner', () => {
     const started = gate();
     runner.register('wait', (_input, context) => {
       started.open();
-      return new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      return new Promise((_resolve, reject) =>
+        context.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
     });
     const job = runner.start('wait', 'Wait', {});
     await started.opened;
@@ -85,14 +95,18 @@ describe('JobRunner', () => {
     runner.register('quick', () => Promise.resolve());
     const job = runner.start('quick', 'Quick', {});
     await runner.idle();
-    expect(() => runner.cancel(job.id)).toThrowError(expect.objectContaining({ code: 'JOB_NOT_CANCELLABLE' }));
+    expect(() => runner.cancel(job.id)).toThrowError(
+      expect.objectContaining({ code: 'JOB_NOT_CANCELLABLE' }),
+    );
   });
 
   it('marks running and queued jobs interrupted on dispose, and a new runner finds nothing left running', async () => {
     const started = gate();
     runner.register('forever', (_input, context) => {
       started.open();
-      return new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(new Error('stop'))));
+      return new Promise((_resolve, reject) =>
+        context.signal.addEventListener('abort', () => reject(new Error('stop'))),
+      );
     });
     const a = runner.start('forever', 'A', {});
     const b = runner.start('forever', 'B', {});

@@ -64,7 +64,8 @@ export class JobRunner implements Disposable {
   }
 
   start(kind: string, title: string, input: unknown): Job {
-    if (this.disposed) throw new AtelierError('INTERNAL', 'The engine is shutting down; try again after restart.');
+    if (this.disposed)
+      throw new AtelierError('INTERNAL', 'The engine is shutting down; try again after restart.');
     if (!this.handlers.has(kind)) throw new Error(`no handler for job kind ${kind}`);
     const job = this.jobs.create({ kind, title, input });
     this.emitter.fire(job);
@@ -82,12 +83,21 @@ export class JobRunner implements Disposable {
   cancel(id: number): Job {
     const job = this.get(id);
     if (isFinalJobState(job.state)) {
-      throw new AtelierError('JOB_NOT_CANCELLABLE', `Job ${id} has already ${job.state === 'done' ? 'finished' : job.state}.`);
+      throw new AtelierError(
+        'JOB_NOT_CANCELLABLE',
+        `Job ${id} has already ${job.state === 'done' ? 'finished' : job.state}.`,
+      );
     }
     const queuedAt = this.queue.indexOf(id);
     if (queuedAt >= 0) {
       this.queue.splice(queuedAt, 1);
-      return this.write(id, { state: 'cancelled', finishedAt: this.now(), message: 'Cancelled before it started.' }) ?? job;
+      return (
+        this.write(id, {
+          state: 'cancelled',
+          finishedAt: this.now(),
+          message: 'Cancelled before it started.',
+        }) ?? job
+      );
     }
     this.running.get(id)?.controller.abort();
     return job;
@@ -123,7 +133,13 @@ export class JobRunner implements Disposable {
     try {
       const result = await handler(this.jobs.getInput(id), context);
       slot.controller.signal.throwIfAborted();
-      this.write(id, { state: 'done', progress: 1, result: result ?? null, finishedAt: this.now(), message: null });
+      this.write(id, {
+        state: 'done',
+        progress: 1,
+        result: result ?? null,
+        finishedAt: this.now(),
+        message: null,
+      });
     } catch (error) {
       if (slot.controller.signal.aborted) {
         this.write(id, { state: 'cancelled', finishedAt: this.now(), message: 'Cancelled.' });

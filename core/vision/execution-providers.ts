@@ -28,7 +28,9 @@ export function detectExecutionProviders(
   } catch {
     return {
       version: null,
-      providers: [{ name: 'cpu', available: false, reason: 'onnxruntime-node is not installed; run npm install.' }],
+      providers: [
+        { name: 'cpu', available: false, reason: 'onnxruntime-node is not installed; run npm install.' },
+      ],
     };
   }
   const binDir = path.join(packageDir, 'bin', 'napi-v6', platform, arch);
@@ -40,11 +42,16 @@ export function detectExecutionProviders(
     platform !== 'linux' || arch !== 'x64'
       ? { name: 'cuda', available: false, reason: 'CUDA is offered by onnxruntime-node on Linux x64 only.' }
       : cudaFiles
-        ? { name: 'cuda', available: true, reason: 'CUDA provider installed; needs CUDA 12 and cuDNN 9 on the system.' }
+        ? {
+            name: 'cuda',
+            available: true,
+            reason: 'CUDA provider installed; needs CUDA 12 and cuDNN 9 on the system.',
+          }
         : {
             name: 'cuda',
             available: false,
-            reason: 'CUDA provider files are not installed: run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`.',
+            reason:
+              'CUDA provider files are not installed: run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`.',
           };
   const dml: ExecutionProviderStatus =
     platform === 'win32' && has('DirectML.dll')
