@@ -8,6 +8,7 @@ import type { Handlers } from './engine.dispatch';
 import type { Engine, EngineEvent, EngineOptions } from './engine.types';
 import { FolderService } from './ingest';
 import { JobRunner } from './jobs';
+import { hashLoraFile, inspectLora } from './lora';
 import { openDatabase } from './store';
 import { detectExecutionProviders } from './vision';
 
@@ -68,6 +69,8 @@ export function createEngine(options: EngineOptions): Engine {
         throw new AtelierError('NOT_FOUND', `There is no image ${id} on this computer.`);
       return { path: file, mimeType };
     },
+    'lora.inspect': ({ path: file, checkValues }) => inspectLora(path.resolve(file), { checkValues }),
+    'lora.hash': ({ path: file }) => hashLoraFile(path.resolve(file)),
     'store.backup': () => jobs.start(BACKUP_JOB, 'Back up the database', {}),
   };
 

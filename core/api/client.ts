@@ -23,7 +23,8 @@ export interface AtelierBridge {
 }
 
 /** Errors cross the Electron bridge as values: Electron strips custom error fields from rejections. */
-export type BridgeResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
+export type BridgeResult =
+  { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 export type HostMethodInvoker = <M extends HostMethodName>(
   method: M,

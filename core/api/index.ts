@@ -2,6 +2,20 @@ export { AppStatus, ExecutionProvider, ExecutionProviderStatus } from './app.sch
 export type { AtelierBridge, AtelierClient, BridgeResult, HostMethodInvoker } from './client';
 export { AtelierError, ErrorCode, httpStatusOf, isAtelierError, toWireError, WireError } from './errors';
 export { ComfyUiLayout, Folder, FolderDetection, FolderKind } from './folders.schema';
+export {
+  BaseModel,
+  DynamicRank,
+  FloatDtype,
+  LayerSet,
+  LoraFormat,
+  LoraHashes,
+  LoraInspection,
+  LoraProblem,
+  ModuleReductionReport,
+  ModuleSummary,
+  ReduceInput,
+  ReduceResult,
+} from './lora.schema';
 export { FINAL_JOB_STATES, isFinalJobState, Job, JobState } from './jobs.schema';
 export {
   eventNames,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppStatus } from './app.schema';
 import { Folder, FolderDetection, FolderKind } from './folders.schema';
 import { Job, JobState } from './jobs.schema';
+import { LoraHashes, LoraInspection } from './lora.schema';
 import { Settings, SettingsPatch } from './settings.schema';
 
 /** How the CLI presents a method; the CLI derives everything else (options, types) from the input schema. */
@@ -75,7 +76,10 @@ export const methods = {
   'jobs.list': method({
     summary: 'Recent jobs, newest first.',
     input: z
-      .object({ states: z.array(JobState).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
+      .object({
+        states: z.array(JobState).optional(),
+        limit: z.coerce.number().int().min(1).max(500).optional(),
+      })
       .strict(),
     output: z.array(Job),
   }),
@@ -92,10 +96,29 @@ export const methods = {
     cli: { args: ['id'] },
   }),
   'media.locate': method({
-    summary: 'Where an image known by id lives, for the hosts that serve it (never a path from the renderer).',
+    summary:
+      'Where an image known by id lives, for the hosts that serve it (never a path from the renderer).',
     input: z.object({ kind: z.enum(['image']), id: z.coerce.number().int().positive() }).strict(),
     output: z.object({ path: z.string(), mimeType: z.string() }),
     cli: { args: ['kind', 'id'] },
+  }),
+  'lora.inspect': method({
+    summary: 'Read a LoRA file safely: format, base model, modules by kind, ranks, metadata, problems.',
+    input: z
+      .object({
+        path: z.string().min(1),
+        /** Read every weight to find NaN/Inf (a full read of the file). */
+        checkValues: z.boolean().default(false),
+      })
+      .strict(),
+    output: LoraInspection,
+    cli: { args: ['path'] },
+  }),
+  'lora.hash': method({
+    summary: 'SHA-256 of the file (AutoV2) and of its tensor data (AutoV3), streamed.',
+    input: z.object({ path: z.string().min(1) }).strict(),
+    output: LoraHashes,
+    cli: { args: ['path'] },
   }),
   'store.backup': method({
     summary: 'Copy the database to a dated file in the data folder, page by page, as a job.',
@@ -139,6 +162,17 @@ export const hostMethods = {
   'dialog.pickFolder': method({
     summary: 'Open the native folder picker.',
     input: z.object({ title: z.string().optional() }).strict(),
+    output: z.object({ path: z.string().nullable() }),
+  }),
+  'dialog.pickFile': method({
+    summary: 'Open the native file picker, e.g. for a LoRA file.',
+    input: z
+      .object({
+        title: z.string().optional(),
+        /** Extensions without the dot, e.g. ['safetensors']. */
+        extensions: z.array(z.string().regex(/^[a-z0-9]+$/i)).optional(),
+      })
+      .strict(),
     output: z.object({ path: z.string().nullable() }),
   }),
 } as const satisfies Record<string, MethodSpec>;

@@ -28,6 +28,17 @@ export const hostHandlers: HostHandlers = {
       : await dialog.showOpenDialog(options);
     return { path: picked.canceled ? null : (picked.filePaths[0] ?? null) };
   },
+  'dialog.pickFile': async ({ title, extensions }, { window }) => {
+    const options: OpenDialogOptions = {
+      properties: ['openFile'],
+      ...(title ? { title } : {}),
+      ...(extensions ? { filters: [{ name: extensions.join(', '), extensions }] } : {}),
+    };
+    const picked = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
+    return { path: picked.canceled ? null : (picked.filePaths[0] ?? null) };
+  },
 };
 
 /** Validates a host call against the contract both ways, like the engine's dispatch does for its methods. */

@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LoraHashes, LoraInspection } from './api';
+import { createEngine } from './engine';
+import type { Engine } from './engine.types';
+import { generateSdxlLora } from './lora';
+import { tempDir } from './testing';
+
+let dir: ReturnType<typeof tempDir>;
+let engine: Engine;
+
+beforeEach(() => {
+  dir = tempDir('atelier-lora-engine-');
+  engine = createEngine({ dataDir: path.join(dir.path, 'data') });
+});
+afterEach(() => {
+  engine.dispose();
+  dir.dispose();
+});
+
+describe('LoRA methods through the engine', () => {
+  it('inspects a generated SDXL LoRA: format, base model, module counts and ranks', async () => {
+    const file = path.join(dir.path, 'tiny.safetensors');
+    await generateSdxlLora(file, { rank: 4, scale: 16, seed: 3 });
+    const inspection = (await engine.invoke('lora.inspect', { path: file })) as LoraInspection;
+    expect(inspection.format).toBe('kohya');
+    expect(inspection.base.baseModel).toBe('sdxl');
+    expect(inspection.moduleCount).toBe(986);
+    expect(inspection.countsByTarget).toEqual({ unet: 722, te1: 72, te2: 192 });
+    expect(inspection.ranks).toEqual([{ rank: 4, modules: 986 }]);
+    expect(inspection.training.ss_network_dim).toBe('4');
+  });
+
+  it('hashes a file: AutoV2 and AutoV3 are prefixes of the two SHA-256s', async () => {
+    const file = path.join(dir.path, 'tiny.safetensors');
+    await generateSdxlLora(file, { rank: 2, scale: 32, textEncoders: false });
+    const hashes = (await engine.invoke('lora.hash', { path: file })) as LoraHashes;
+    expect(hashes.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes.autoV2).toBe(hashes.sha256.slice(0, 10));
+    expect(hashes.autoV3).toBe(hashes.tensorSha256?.slice(0, 12));
+    expect(hashes.tensorSha256).not.toBe(hashes.sha256);
+  });
+
+  it('refuses a pickle without unpickling it, with a typed error', async () => {
+    const file = path.join(dir.path, 'old.ckpt');
+    writeFileSync(file, Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]));
+    await expect(engine.invoke('lora.inspect', { path: file })).rejects.toMatchObject({
+      code: 'UNSAFE_FILE_FORMAT',
+    });
+  });
+});
