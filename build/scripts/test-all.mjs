@@ -68,6 +68,7 @@ function suite(label, args, reportFile, count, env) {
 if (wanted('typecheck')) {
   check('typecheck (node)', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.node.json', '--noEmit']);
   check('typecheck (web)', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.web.json', '--noEmit']);
+  check('typecheck (renderer tests)', [bin('typescript', 'bin/tsc'), '-p', 'renderer/tsconfig.test.json', '--noEmit']);
 }
 if (wanted('lint')) check('lint', [bin('eslint', 'bin/eslint.js'), '--max-warnings', '0', '.']);
 if (wanted('unit')) {
