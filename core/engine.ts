@@ -8,7 +8,7 @@ import type { Handlers } from './engine.dispatch';
 import type { Engine, EngineEvent, EngineOptions } from './engine.types';
 import { FolderService } from './ingest';
 import { JobRunner } from './jobs';
-import { hashLoraFile, inspectLora } from './lora';
+import { hashLoraFile, inspectLora, loraSpectra } from './lora';
 import { openDatabase } from './store';
 import { detectExecutionProviders } from './vision';
 
@@ -71,6 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'lora.inspect': ({ path: file, checkValues }) => inspectLora(path.resolve(file), { checkValues }),
     'lora.hash': ({ path: file }) => hashLoraFile(path.resolve(file)),
+    'lora.spectra': ({ path: file, layers }) => loraSpectra(path.resolve(file), { layers }),
     'store.backup': () => jobs.start(BACKUP_JOB, 'Back up the database', {}),
   };
 

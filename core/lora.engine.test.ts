@@ -50,3 +50,41 @@ describe('LoRA methods through the engine', () => {
     });
   });
 });
+
+describe('lora.spectra', () => {
+  it('returns every module’s singular values, filtered by layer set, matching the planted spectrum', async () => {
+    const file = path.join(dir.path, 'planted.safetensors');
+    // up = diag-like factors with known singular values: ΔW = up·down·(alpha/rank) with alpha = rank.
+    await generateSdxlLora(file, {
+      rank: 2,
+      alpha: 2,
+      scale: 32,
+      textEncoders: false,
+      factors: ({ role, shape }) => {
+        const [rows, cols] = shape as [number, number];
+        const data = new Float32Array(rows * cols);
+        if (role === 'up') {
+          data[0 * cols + 0] = 3;
+          data[1 * cols + 1] = 0.5;
+        } else {
+          data[0 * cols + 0] = 1;
+          data[1 * cols + 1] = 1;
+        }
+        return data;
+      },
+    });
+    const all = (await engine.invoke('lora.spectra', { path: file })) as {
+      modules: { singularValues: number[] }[];
+    };
+    expect(all.modules).toHaveLength(722);
+    const onlyV = (await engine.invoke('lora.spectra', { path: file, layers: 'attn_v' })) as {
+      modules: { kind: string; singularValues: number[] }[];
+    };
+    expect(onlyV.modules).toHaveLength(140);
+    expect(new Set(onlyV.modules.map((m) => m.kind))).toEqual(new Set(['attn1_v', 'attn2_v']));
+    for (const module of onlyV.modules) {
+      expect(module.singularValues[0]).toBeCloseTo(3, 5);
+      expect(module.singularValues[1]).toBeCloseTo(0.5, 5);
+    }
+  });
+});

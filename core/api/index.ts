@@ -11,6 +11,8 @@ export {
   LoraHashes,
   LoraInspection,
   LoraProblem,
+  LoraSpectra,
+  ModuleSpectrum,
   ModuleReductionReport,
   ModuleSummary,
   ReduceInput,

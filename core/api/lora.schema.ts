@@ -103,3 +103,17 @@ export const ReduceResult = z.object({
   totals: z.record(z.string(), z.number()),
 });
 export type ReduceResult = z.infer<typeof ReduceResult>;
+
+export const ModuleSpectrum = z.object({
+  key: z.string(),
+  kind: z.string(),
+  target: z.string(),
+  rank: z.number().int(),
+  singularValues: z.array(z.number()),
+});
+
+export const LoraSpectra = z.object({
+  modules: z.array(ModuleSpectrum),
+  skipped: z.array(z.object({ key: z.string(), reason: z.string() })),
+});
+export type LoraSpectra = z.infer<typeof LoraSpectra>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppStatus } from './app.schema';
 import { Folder, FolderDetection, FolderKind } from './folders.schema';
 import { Job, JobState } from './jobs.schema';
-import { LoraHashes, LoraInspection } from './lora.schema';
+import { LayerSet, LoraHashes, LoraInspection, LoraSpectra } from './lora.schema';
 import { Settings, SettingsPatch } from './settings.schema';
 
 /** How the CLI presents a method; the CLI derives everything else (options, types) from the input schema. */
@@ -118,6 +118,12 @@ export const methods = {
     summary: 'SHA-256 of the file (AutoV2) and of its tensor data (AutoV3), streamed.',
     input: z.object({ path: z.string().min(1) }).strict(),
     output: LoraHashes,
+    cli: { args: ['path'] },
+  }),
+  'lora.spectra': method({
+    summary: 'Singular values of every module of a LoRA (exact, from its factors), for the spectrum plot.',
+    input: z.object({ path: z.string().min(1), layers: LayerSet.default('all') }).strict(),
+    output: LoraSpectra,
     cli: { args: ['path'] },
   }),
   'store.backup': method({

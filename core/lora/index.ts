@@ -46,6 +46,11 @@ export type { HashOptions, HashProgress, LoraHashes } from './hash';
 export { assertUsable, inspectLora, openLora } from './lora-file';
 export type { InspectOptions, LoraInspection, ModuleSummary, OpenedLora, OpenLoraOptions } from './lora-file';
 
+// ── Layer sets and spectra ───────────────────────────────────────────────────────────────────────
+export { inLayerSet } from './layer-set';
+export { loraSpectra } from './spectra';
+export type { LoraSpectra, ModuleSpectrum } from './spectra';
+
 // ── Test and benchmark fixtures ──────────────────────────────────────────────────────────────────
 export { writeBrokenCorpus } from './fixtures/broken-files';
 export type { BrokenCase } from './fixtures/broken-files';
