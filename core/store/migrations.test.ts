@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'image_loras',
   'image_reaction_counts',
   'images',
+  'import_runs',
   'interactions',
   'jobs',
   'lora_file_tags',
@@ -52,11 +53,16 @@ describe('migrations', () => {
     expect(readUserVersion(db.connection)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.connection
       .prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' ORDER BY name",
       )
       .pluck()
       .all();
     expect(tables).toEqual(EXPECTED_TABLES);
+    const search = db.connection
+      .prepare("SELECT name FROM sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
+      .pluck()
+      .all();
+    expect(search).toEqual(['image_fts', 'lora_fts']);
   });
 
   it('make every table STRICT', () => {
@@ -201,5 +207,26 @@ describe('applyMigrations', () => {
     } finally {
       connection.close();
     }
+  });
+});
+
+describe('image search index', () => {
+  const database = useTestDatabase();
+
+  it('follows inserts, prompt edits and deletes of images', () => {
+    const { connection } = database();
+    const insert = connection.prepare("INSERT INTO images (path, source, prompt) VALUES (?, 'local', ?)");
+    const id = Number(insert.run('/a.png', 'a knight in silver armour').lastInsertRowid);
+    insert.run('/b.png', 'a quiet forest at dawn');
+    const search = connection
+      .prepare('SELECT rowid FROM image_fts WHERE image_fts MATCH ? ORDER BY rowid')
+      .pluck();
+    expect(search.all('armour')).toEqual([id]);
+    connection.prepare('UPDATE images SET prompt = ? WHERE id = ?').run('a knight in golden mail', id);
+    expect(search.all('armour')).toEqual([]);
+    expect(search.all('golden')).toEqual([id]);
+    connection.prepare('DELETE FROM images WHERE id = ?').run(id);
+    expect(search.all('golden')).toEqual([]);
+    expect(search.all('forest')).toHaveLength(1);
   });
 });
