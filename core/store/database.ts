@@ -93,6 +93,6 @@ export class SqliteAtelierDatabase implements AtelierDatabase {
   }
 }
 
-export function openDatabase(options: OpenDatabaseOptions): AtelierDatabase {
+export function openDatabase(options: OpenDatabaseOptions): SqliteAtelierDatabase {
   return SqliteAtelierDatabase.open(options);
 }
