@@ -42,6 +42,9 @@ def main():
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--limit", type=int, default=None, help="time only the first N modules (smoke runs)")
+    parser.add_argument("--per-shape", type=int, default=None,
+                        help="time only the first N modules of each distinct (out, in) shape and extrapolate "
+                             "to all 986 by module counts (a full run takes hours with reference LAPACK)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -59,6 +62,19 @@ def main():
     assert len(shapes) == 986, len(shapes)
     if args.limit is not None:
         shapes = shapes[: args.limit]
+    counts = {}
+    for _, out_f, in_f in shapes:
+        counts[(out_f, in_f)] = counts.get((out_f, in_f), 0) + 1
+    if args.per_shape is not None:
+        taken = {}
+        sampled = []
+        for entry in shapes:
+            key = (entry[1], entry[2])
+            if taken.get(key, 0) < args.per_shape:
+                taken[key] = taken.get(key, 0) + 1
+                sampled.append(entry)
+        shapes = sampled
+    by_shape = {}
 
     rank = args.rank
     alpha = rank / 2
@@ -85,10 +101,18 @@ def main():
             g = by_group.setdefault(group, {"modules": 0, "seconds": 0.0})
             g["modules"] += 1
             g["seconds"] += elapsed
+            timed = by_shape.setdefault((out_f, in_f), [])
+            timed.append(elapsed)
 
+    # Each shape's mean time, weighted by how many modules have that shape.
+    extrapolated = sum(counts[key] * sum(times) / len(times) for key, times in by_shape.items())
     print(json.dumps({
         "method": "kohya dense: up@down*scale (float32) + torch.linalg.svd(full_matrices=True)",
         "modules": len(shapes),
+        "modules_represented": sum(counts[key] for key in by_shape),
+        "extrapolated_seconds": round(extrapolated, 3),
+        "by_shape": {f"{o}x{i}": {"count": counts[(o, i)], "timed": len(t), "mean_seconds": round(sum(t) / len(t), 3)}
+                     for (o, i), t in by_shape.items()},
         "rank": rank,
         "new_rank": args.new_rank,
         "seconds": round(total, 3),

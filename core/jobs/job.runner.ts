@@ -80,6 +80,10 @@ export class JobRunner implements Disposable {
     return job;
   }
 
+  list(filter: { states?: readonly Job['state'][]; limit?: number }): Job[] {
+    return this.jobs.list(filter);
+  }
+
   cancel(id: number): Job {
     const job = this.get(id);
     if (isFinalJobState(job.state)) {

@@ -71,6 +71,22 @@ export type {
   ModuleReduction,
   RankRule,
   ReducedFactors,
+  ReduceOptions,
   ReduceProblem,
   ReductionReport,
 } from './reduce';
+
+// ── Reduction of whole files: Gram fast path, SIMD module reducer, worker pipeline, kohya export ────
+export { GRAM_CONDITION_LIMIT, reduceByGram } from './reduce.gram';
+export type { GramFactors, Projector } from './reduce.gram';
+export { DENSE_REDUCE_LIMIT, ModuleReducer, reduceDense } from './reduce.module';
+export type { StoredLowRankModule } from './reduce.module';
+export type { ModuleOutcome, OutputDtype, ReduceBatch } from './reduce.batch';
+export { createReducePool, reduceLoraFile } from './reduce.pipeline';
+export type {
+  ModuleReductionEntry,
+  ReduceFileOptions,
+  ReduceFileResult,
+  ReducePool,
+} from './reduce.pipeline';
+export { assertOutputFree, rankRuleOf, REDUCE_JOB, reduceJob, suggestOutputPath } from './reduce.job';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AtelierError } from '../api';
-import { createRng, fillGaussian, svd } from '../math';
+import { createRng, fillGaussian, qrThin, svd } from '../math';
 import { sdxlModuleTable } from './fixtures/sdxl-modules';
 import {
   canonicalizeRank1,
@@ -9,6 +9,7 @@ import {
   selectRank,
   type LowRankFactors,
   type RankRule,
+  type ReduceOptions,
 } from './reduce';
 
 const rng = createRng(2025);
@@ -49,8 +50,8 @@ function relFrob(x: ArrayLike<number>, ref: ArrayLike<number>): number {
   return frob(d) / frob(ref);
 }
 
-function reduced(factors: LowRankFactors, rule: RankRule) {
-  const result = reduceLowRank(factors, rule);
+function reduced(factors: LowRankFactors, rule: RankRule, method: ReduceOptions['method'] = 'auto') {
+  const result = reduceLowRank(factors, rule, { method });
   if (!result.ok) throw new Error(`unexpected problem: ${result.problem.message}`);
   return result;
 }
@@ -79,7 +80,10 @@ function truncated(
   return x;
 }
 
-describe('reduceLowRank on every SDXL module shape (1/16 scale)', () => {
+describe.each([
+  ['auto', 'gram'],
+  ['householder', 'householder'],
+] as const)('reduceLowRank (%s) on every SDXL module shape (1/16 scale)', (method, expectedPath) => {
   const rank = 8;
 
   it('covers the 14 distinct linear shapes of the table plus two convs', () => {
@@ -94,7 +98,8 @@ describe('reduceLowRank on every SDXL module shape (1/16 scale)', () => {
       for (const alpha of alphas) {
         const f = randomModule(out, inF, rank, alpha);
         const ref = denseReference(f);
-        const { factors, report } = reduced(f, { kind: 'fixed', rank });
+        const { factors, report } = reduced(f, { kind: 'fixed', rank }, method);
+        expect(report.method).toBe(expectedPath);
         expect(factors.rank).toBe(rank);
         expect(factors.alpha).toBe(rank);
         expect(factors.up.length).toBe(out * rank);
@@ -117,7 +122,8 @@ describe('reduceLowRank on every SDXL module shape (1/16 scale)', () => {
     const f = randomModule(out, inF, rank, 4);
     const ref = denseReference(f);
     for (const k of [1, 3]) {
-      const { factors, report } = reduced(f, { kind: 'fixed', rank: k });
+      const { factors, report } = reduced(f, { kind: 'fixed', rank: k }, method);
+      expect(report.method).toBe(expectedPath);
       const got = denseDelta(factors.up, factors.down, factors.alpha, factors.rank);
       expect(relFrob(got, truncated(ref, out, inF, k))).toBeLessThan(1e-5);
       let dropped = 0;
@@ -128,6 +134,68 @@ describe('reduceLowRank on every SDXL module shape (1/16 scale)', () => {
       }
       expect(report.newRank).toBe(k);
       expect(report.energyKept).toBeCloseTo(Math.sqrt(1 - dropped / total), 10);
+    }
+  });
+});
+
+/** out×r factor with singular values spaced geometrically from 1 down to 1/condition. */
+function conditionedFactor(out: number, r: number, condition: number): Float32Array {
+  const u = qrThin(fillGaussian(rng, new Float64Array(out * r)), out, r).q;
+  const v = qrThin(fillGaussian(rng, new Float64Array(r * r)), r, r).q;
+  const x = new Float32Array(out * r);
+  for (let i = 0; i < out; i++) {
+    for (let j = 0; j < r; j++) {
+      let s = 0;
+      for (let t = 0; t < r; t++) s += u[i * r + t]! * condition ** (-t / (r - 1)) * v[j * r + t]!;
+      x[i * r + j] = s;
+    }
+  }
+  return x;
+}
+
+describe('the Gram route and its Householder fallback', () => {
+  it('takes the Gram route for moderately conditioned factors (κ = 1e3) and stays optimal', () => {
+    const f = { ...randomModule(60, 45, 8, 4), up: conditionedFactor(60, 8, 1e3) };
+    const ref = denseReference(f);
+    for (const k of [1, 3, 8]) {
+      const { factors, report } = reduced(f, { kind: 'fixed', rank: k });
+      expect(report.method).toBe('gram');
+      const got = denseDelta(factors.up, factors.down, factors.alpha, factors.rank);
+      expect(relFrob(got, truncated(ref, 60, 45, k))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('falls back to Householder QR when a factor is ill-conditioned (κ ≈ 1e7), with the same result', () => {
+    const f = { ...randomModule(60, 45, 8, 4), down: conditionedFactor(45, 8, 1e7) };
+    const transposed = new Float32Array(8 * 45);
+    for (let i = 0; i < 45; i++) for (let j = 0; j < 8; j++) transposed[j * 45 + i] = f.down[i * 8 + j]!;
+    const g = { ...f, down: transposed };
+    const ref = denseReference(g);
+    const { factors, report } = reduced(g, { kind: 'fixed', rank: 2 });
+    expect(report.method).toBe('householder');
+    const got = denseDelta(factors.up, factors.down, factors.alpha, factors.rank);
+    expect(relFrob(got, truncated(ref, 60, 45, 2))).toBeLessThan(1e-5);
+  });
+
+  it('falls back for empty, rank-deficient and over-parameterized modules', () => {
+    const zero = { ...randomModule(20, 10, 4, 4), up: new Float32Array(80) };
+    expect(reduced(zero, { kind: 'fixed', rank: 1 }).report.method).toBe('householder');
+    expect(reduced(randomModule(4, 6, 8, 8), { kind: 'fixed', rank: 8 }).report.method).toBe('householder');
+  });
+
+  it('agrees with Householder QR to float32 rounding at rank 1 on every tiny SDXL shape', () => {
+    for (const [, out, inF] of TINY_SDXL_SHAPES) {
+      const f = randomModule(out, inF, 8, 4);
+      const fast = reduced(f, { kind: 'fixed', rank: 1 });
+      const slow = reduced(f, { kind: 'fixed', rank: 1 }, 'householder');
+      expect(fast.report.method).toBe('gram');
+      expect(relFrob(fast.factors.up, slow.factors.up)).toBeLessThan(1e-5);
+      expect(relFrob(fast.factors.down, slow.factors.down)).toBeLessThan(1e-5);
+      for (let t = 0; t < 8; t++) {
+        expect(Math.abs(fast.report.singularValues[t]! - slow.report.singularValues[t]!)).toBeLessThan(
+          1e-10 * slow.report.singularValues[0]!,
+        );
+      }
     }
   });
 });

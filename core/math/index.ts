@@ -1,8 +1,14 @@
+export { choleskyUpper, frobeniusCondition, invertUpper } from './cholesky';
+export { symmetricEigen } from './eigen';
+export type { SymmetricEigen } from './eigen';
+export { gramAAt, gramAtA } from './gram';
 export { dot, matmul, matmulTransA, matmulTransB, transpose } from './matmul';
 export { applyQToRows, householderQr, norm2, qrThin } from './qr';
 export type { HouseholderQr } from './qr';
 export { createRng, fillGaussian } from './rng';
 export type { Rng } from './rng';
+export { createSimdKernels } from './simd';
+export type { SimdKernels, WasmMemory } from './simd';
 export { svd } from './svd';
 export type { Svd } from './svd';
 export type { RealArray } from './types';
