@@ -1,0 +1,68 @@
+import type { ImageListParams } from './image.types';
+import { ftsMatchOf } from './lora-list.query';
+
+export interface ImageRow {
+  id: number;
+  source: 'local' | 'imagegem';
+  path: string | null;
+  url: string | null;
+  width: number | null;
+  height: number | null;
+  prompt: string | null;
+  negative_prompt: string | null;
+  seed: number | null;
+  steps: number | null;
+  sampler: string | null;
+  cfg: number | null;
+  created_at: string;
+  user_id: number;
+}
+
+export const ITEM_COLUMNS =
+  'i.id, i.source, i.path, i.url, i.width, i.height, i.prompt, i.negative_prompt, i.seed, i.steps, i.sampler, i.cfg, i.created_at, i.user_id';
+
+/**
+ * The shared WHERE of the gallery list and its count. Each filter is an `id IN (subquery)` on an
+ * indexed lookup; user input reaches SQL only as parameters, and search text only through
+ * `ftsMatchOf`, which cannot produce an FTS syntax error.
+ */
+export function imageListWhere(params: ImageListParams): { where: string; values: Record<string, unknown> } {
+  const clauses: string[] = [];
+  const values: Record<string, unknown> = {};
+  const match = params.query === undefined ? null : ftsMatchOf(params.query);
+  if (match !== null) {
+    // Positive prompts only: a search for "blurry" should not find every image that avoided it.
+    clauses.push('i.id IN (SELECT rowid FROM image_fts WHERE image_fts MATCH @match)');
+    values['match'] = `prompt : (${match})`;
+  }
+  if (params.source !== undefined) {
+    clauses.push('i.source = @source');
+    values['source'] = params.source;
+  }
+  if (params.userId !== undefined) {
+    clauses.push('i.user_id = @userId');
+    values['userId'] = params.userId;
+  }
+  if (params.loraFileId !== undefined) {
+    clauses.push('i.id IN (SELECT image_id FROM image_loras WHERE lora_file_id = @loraFileId)');
+    values['loraFileId'] = params.loraFileId;
+  }
+  if (params.modelVersionId !== undefined) {
+    clauses.push('i.id IN (SELECT image_id FROM image_loras WHERE model_version_id = @modelVersionId)');
+    values['modelVersionId'] = params.modelVersionId;
+  }
+  if (params.reaction !== undefined) {
+    clauses.push(
+      'i.id IN (SELECT image_id FROM reactions WHERE user_id = @localUserId AND kind = @reaction)',
+    );
+    values['reaction'] = params.reaction;
+  }
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, values };
+}
+
+export function imageListSql(where: string): { rows: string; total: string } {
+  return {
+    rows: `SELECT ${ITEM_COLUMNS} FROM images i ${where} ORDER BY i.created_at DESC, i.id DESC LIMIT @limit OFFSET @offset`,
+    total: `SELECT count(*) AS total FROM images i ${where}`,
+  };
+}
