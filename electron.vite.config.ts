@@ -20,6 +20,9 @@ export default defineConfig({
         input: {
           index: fromRoot('electron/main/index.ts'),
           'engine-process': fromRoot('electron/main/engine-process.ts'),
+          // Worker threads are started from a file beside the bundle (see core/lora/reduce.pipeline.ts).
+          'reduce.worker': fromRoot('core/lora/reduce.worker.ts'),
+          'header.worker': fromRoot('core/ingest/loras/header.worker.ts'),
         },
       },
     },

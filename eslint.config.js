@@ -110,6 +110,7 @@ export default tseslint.config(
       'out/',
       'dist/',
       '.native/',
+      '.atelier-dev/',
       'test-results/',
       'playwright-report/',
       'build/eslint/fixtures/',

@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly dataDir: string;
   /** Path to a better-sqlite3 `.node` built for this runtime's ABI (Electron); default: the package's own. */
   readonly sqliteBinding?: string;
+  /** Watch the library folders and rescan on changes: for hosts that stay open (desktop, serve). */
+  readonly watch?: boolean;
   /** Version strings of the host (Electron, Chrome) for `app.status`. */
   readonly hostVersions?: { electron?: string; chrome?: string };
 }

@@ -88,3 +88,52 @@ describe('lora.spectra', () => {
     }
   });
 });
+
+describe('lora.reduce', () => {
+  async function waitForJob(id: number) {
+    await expect
+      .poll(async () => ((await engine.invoke('jobs.get', { id })) as { state: string }).state, {
+        timeout: 20_000,
+      })
+      .toMatch(/done|failed|cancelled/);
+    return (await engine.invoke('jobs.get', { id })) as {
+      state: string;
+      error: string | null;
+      result: unknown;
+    };
+  }
+
+  it('reduces to rank 1 as a job, keeps only the chosen layers, and names the file so it is new', async () => {
+    const file = path.join(dir.path, 'portrait.safetensors');
+    await generateSdxlLora(file, { rank: 8, scale: 16, seed: 5 });
+    const job = (await engine.invoke('lora.reduce', { path: file, layers: 'attn_v' })) as { id: number };
+    const done = await waitForJob(job.id);
+    expect(done.error).toBeNull();
+    const result = done.result as { destination: string; modules: { newRank: number }[] };
+    expect(result.destination).toBe(path.join(dir.path, 'portrait-attn_v-rank1.safetensors'));
+    expect(result.modules).toHaveLength(140);
+    const inspection = (await engine.invoke('lora.inspect', { path: result.destination })) as LoraInspection;
+    expect(inspection.moduleCount).toBe(140);
+    expect(inspection.ranks).toEqual([{ rank: 1, modules: 140 }]);
+
+    const again = (await engine.invoke('lora.reduce', { path: file, layers: 'attn_v' })) as { id: number };
+    const second = (await waitForJob(again.id)).result as { destination: string };
+    expect(second.destination).toBe(path.join(dir.path, 'portrait-attn_v-rank1-2.safetensors'));
+  });
+
+  it('refuses to overwrite an existing output or the source with a typed error, before any job starts', async () => {
+    const file = path.join(dir.path, 'a.safetensors');
+    await generateSdxlLora(file, { rank: 2, scale: 32, textEncoders: false });
+    const out = path.join(dir.path, 'taken.safetensors');
+    writeFileSync(out, 'keep me');
+    await expect(engine.invoke('lora.reduce', { path: file, out })).rejects.toMatchObject({
+      code: 'OUTPUT_EXISTS',
+    });
+    await expect(engine.invoke('lora.reduce', { path: file, out: file })).rejects.toMatchObject({
+      code: 'OUTPUT_EXISTS',
+    });
+    expect(await engine.invoke('jobs.list', {})).toEqual([]);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+  });
+});

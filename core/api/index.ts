@@ -3,6 +3,21 @@ export type { AtelierBridge, AtelierClient, BridgeResult, HostMethodInvoker } fr
 export { AtelierError, ErrorCode, httpStatusOf, isAtelierError, toWireError, WireError } from './errors';
 export { ComfyUiLayout, Folder, FolderDetection, FolderKind } from './folders.schema';
 export {
+  DatasetStats,
+  ImageList,
+  ImageListItem,
+  ImageListQuery,
+  ImportInput,
+  ImportSummary,
+  LoraDetail,
+  LoraList,
+  LoraListItem,
+  LoraListQuery,
+  ReactionFlags,
+  ReactionKind,
+  ScanSummary,
+} from './library.schema';
+export {
   BaseModel,
   DynamicRank,
   FloatDtype,

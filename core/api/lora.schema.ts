@@ -101,6 +101,8 @@ export const ReduceResult = z.object({
   modules: z.array(ModuleReductionReport),
   skipped: z.array(z.object({ key: z.string(), reason: z.string() })),
   totals: z.record(z.string(), z.number()),
+  /** Milliseconds per phase. */
+  timings: z.record(z.string(), z.number()),
 });
 export type ReduceResult = z.infer<typeof ReduceResult>;
 

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { AppStatus } from './app.schema';
 import { Folder, FolderDetection, FolderKind } from './folders.schema';
 import { Job, JobState } from './jobs.schema';
-import { LayerSet, LoraHashes, LoraInspection, LoraSpectra } from './lora.schema';
+import {
+  DatasetStats,
+  ImageList,
+  ImageListItem,
+  ImageListQuery,
+  ImportInput,
+  LoraDetail,
+  LoraList,
+  LoraListQuery,
+  ReactionFlags,
+  ReactionKind,
+} from './library.schema';
+import { LayerSet, LoraHashes, LoraInspection, LoraSpectra, ReduceInput } from './lora.schema';
 import { Settings, SettingsPatch } from './settings.schema';
 
 /** How the CLI presents a method; the CLI derives everything else (options, types) from the input schema. */
@@ -98,7 +110,12 @@ export const methods = {
   'media.locate': method({
     summary:
       'Where an image known by id lives, for the hosts that serve it (never a path from the renderer).',
-    input: z.object({ kind: z.enum(['image']), id: z.coerce.number().int().positive() }).strict(),
+    input: z
+      .object({
+        kind: z.enum(['image', 'thumbnail', 'lora-preview']),
+        id: z.coerce.number().int().positive(),
+      })
+      .strict(),
     output: z.object({ path: z.string(), mimeType: z.string() }),
     cli: { args: ['kind', 'id'] },
   }),
@@ -125,6 +142,62 @@ export const methods = {
     input: z.object({ path: z.string().min(1), layers: LayerSet.default('all') }).strict(),
     output: LoraSpectra,
     cli: { args: ['path'] },
+  }),
+  'lora.reduce': method({
+    summary: 'Reduce a LoRA by SVD (rank 1 by default) and write it as a new kohya file, as a job.',
+    input: ReduceInput,
+    output: Job,
+    startsJob: true,
+    cli: { args: ['path'] },
+  }),
+  'library.scan': method({
+    summary:
+      'Scan the LoRA and image folders (incremental: unchanged files are not read), then hash new LoRAs.',
+    input: z.object({ folderId: z.coerce.number().int().positive().optional() }).strict(),
+    output: Job,
+    startsJob: true,
+    cli: { aliases: ['scan'] },
+  }),
+  'loras.list': method({
+    summary: 'LoRAs in the library: search, filter by base model, folder, tag, duplicates.',
+    input: LoraListQuery,
+    output: LoraList,
+  }),
+  'loras.get': method({
+    summary: 'One LoRA with its duplicates, sidecars and the images made with it.',
+    input: Id,
+    output: LoraDetail,
+    cli: { args: ['id'] },
+  }),
+  'images.list': method({
+    summary: 'Generated images: search prompts, filter by LoRA, reaction, source.',
+    input: ImageListQuery,
+    output: ImageList,
+  }),
+  'images.get': method({
+    summary: 'One image with its LoRAs and reactions.',
+    input: Id,
+    output: ImageListItem,
+    cli: { args: ['id'] },
+  }),
+  'images.react': method({
+    summary: 'React to an image (heart, like, laugh, cry); toggles unless --on is given.',
+    input: z
+      .object({ imageId: z.coerce.number().int().positive(), kind: ReactionKind, on: z.boolean().optional() })
+      .strict(),
+    output: z.object({ imageId: z.number().int(), reactions: ReactionFlags }),
+    cli: { args: ['imageId', 'kind'], aliases: ['react'] },
+  }),
+  'import.imagegem': method({
+    summary: 'Import the ImageGem tables (Parquet, CSV or JSONL): resumable, idempotent, as a job.',
+    input: ImportInput,
+    output: Job,
+    startsJob: true,
+  }),
+  'stats.dataset': method({
+    summary: 'The appendix figures from what is loaded: reactions, top users, long prompts.',
+    input: Empty,
+    output: DatasetStats,
   }),
   'store.backup': method({
     summary: 'Copy the database to a dated file in the data folder, page by page, as a job.',

@@ -1,7 +1,7 @@
 import type { AppStatus } from '../api';
 import type { AtelierDatabase } from '../store';
 import type { OnnxRuntimeInfo } from '../vision';
-import packageJson from '../../package.json';
+import packageJson from '../../package.json' with { type: 'json' };
 
 export interface AppServiceOptions {
   readonly dataDir: string;

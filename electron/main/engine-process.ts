@@ -21,6 +21,7 @@ serveEngine(
   () =>
     createEngine({
       dataDir,
+      watch: true,
       sqliteBinding: nonEmpty(env[ENGINE_ENV.sqliteBinding]),
       hostVersions: {
         electron: nonEmpty(env[ENGINE_ENV.electronVersion]),

@@ -62,7 +62,13 @@ function addMethodCommand(
   const command = parent.command(commandName).description(spec.summary).exitOverride();
   for (const arg of args) command.argument(`<${arg}>`);
   for (const option of options) {
-    const placeholder = option.type === 'array' ? `<${option.field}...>` : `<${option.field}>`;
+    // Booleans work as bare flags (`--overwrite`) and still take an explicit `--follow-symlinks false`.
+    const placeholder =
+      option.type === 'array'
+        ? `<${option.field}...>`
+        : option.type === 'boolean'
+          ? '[true|false]'
+          : `<${option.field}>`;
     const flag = new Option(`${option.flag} ${placeholder}`, option.description);
     if (option.choices) flag.choices(option.choices);
     if (option.required) flag.makeOptionMandatory();

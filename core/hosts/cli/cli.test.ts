@@ -83,6 +83,43 @@ describe('atelier CLI', () => {
     expect(JSON.parse(out)).toMatchObject({ state: 'done', progress: 1 });
   });
 
+  it('lora reduce <file> --rank 1 --layers attn_v --out <file>, then lora inspect --json reports rank 1', async () => {
+    const { generateSdxlLora } = await import('../../lora');
+    const source = path.join(dir.path, 'style.safetensors');
+    await generateSdxlLora(source, { rank: 8, scale: 16, seed: 2 });
+    const out = path.join(dir.path, 'style-r1.safetensors');
+    const reduced = await cli(
+      'lora',
+      'reduce',
+      source,
+      '--rank',
+      '1',
+      '--layers',
+      'attn_v',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(reduced.code).toBe(0);
+    expect(JSON.parse(reduced.out)).toMatchObject({ state: 'done', result: { destination: out } });
+    const inspected = await cli('lora', 'inspect', out, '--json');
+    expect(JSON.parse(inspected.out)).toMatchObject({ moduleCount: 140, ranks: [{ rank: 1, modules: 140 }] });
+    const again = await cli('lora', 'reduce', source, '--out', out);
+    expect(again.code).toBe(1);
+    const forced = await cli(
+      'lora',
+      'reduce',
+      source,
+      '--dynamic',
+      'sv_fro:0.5',
+      '--out',
+      out,
+      '--overwrite',
+      '--json',
+    );
+    expect(forced.code).toBe(0);
+  });
+
   it('works as `npx atelier` through its bin script', () => {
     const bin = path.resolve(import.meta.dirname, 'bin.mjs');
     const result = spawnSync(

@@ -64,7 +64,7 @@ export function coerceOption(option: CliOption, raw: unknown): unknown {
     case 'number':
       return typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
     case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : raw;
+      return raw === true || raw === 'true' ? true : raw === 'false' ? false : raw;
     case 'array':
       return Array.isArray(raw) ? raw : [raw];
     case 'string':
