@@ -106,7 +106,12 @@ export const ImageListQuery = z
   })
   .strict();
 
-export const ImageList = z.object({ total: z.number().int(), items: z.array(ImageListItem) });
+export const ImageList = z.object({
+  total: z.number().int(),
+  /** True when a text search stopped counting: there are at least `total` matches. */
+  totalIsLowerBound: z.boolean(),
+  items: z.array(ImageListItem),
+});
 export type ImageList = z.infer<typeof ImageList>;
 
 export const LoraDetail = z.object({

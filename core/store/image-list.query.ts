@@ -26,13 +26,17 @@ export const ITEM_COLUMNS =
  * indexed lookup; user input reaches SQL only as parameters, and search text only through
  * `ftsMatchOf`, which cannot produce an FTS syntax error.
  */
-export function imageListWhere(params: ImageListParams): { where: string; values: Record<string, unknown> } {
+export function imageListWhere(params: ImageListParams): {
+  where: string;
+  values: Record<string, unknown>;
+  fullText: boolean;
+} {
   const clauses: string[] = [];
   const values: Record<string, unknown> = {};
   const match = params.query === undefined ? null : ftsMatchOf(params.query);
   if (match !== null) {
     // Positive prompts only: a search for "blurry" should not find every image that avoided it.
-    clauses.push('i.id IN (SELECT rowid FROM image_fts WHERE image_fts MATCH @match)');
+    clauses.push('f.image_fts MATCH @match');
     values['match'] = `prompt : (${match})`;
   }
   if (params.source !== undefined) {
@@ -57,10 +61,29 @@ export function imageListWhere(params: ImageListParams): { where: string; values
     );
     values['reaction'] = params.reaction;
   }
-  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, values };
+  return {
+    where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`,
+    values,
+    fullText: match !== null,
+  };
 }
 
-export function imageListSql(where: string): { rows: string; total: string } {
+/** A full-text count stops here: a common word in 5M prompts would otherwise cost a second to count. */
+export const FULL_TEXT_COUNT_CAP = 10_000;
+
+/**
+ * Lists are newest first. A text search is ordered by id instead (newest added first): FTS5 walks its
+ * index in rowid order and stops at the page, where ordering by date would first collect every match.
+ * Its count stops at FULL_TEXT_COUNT_CAP + 1, which the caller reports as "at least".
+ */
+export function imageListSql(where: string, fullText: boolean): { rows: string; total: string } {
+  if (fullText) {
+    const from = 'FROM image_fts f JOIN images i ON i.id = f.rowid';
+    return {
+      rows: `SELECT ${ITEM_COLUMNS} ${from} ${where} ORDER BY f.rowid DESC LIMIT @limit OFFSET @offset`,
+      total: `SELECT count(*) AS total FROM (SELECT 1 ${from} ${where} LIMIT ${FULL_TEXT_COUNT_CAP + 1})`,
+    };
+  }
   return {
     rows: `SELECT ${ITEM_COLUMNS} FROM images i ${where} ORDER BY i.created_at DESC, i.id DESC LIMIT @limit OFFSET @offset`,
     total: `SELECT count(*) AS total FROM images i ${where}`,

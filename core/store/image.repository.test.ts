@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImageListQuery } from '../api';
-import { imageListSql, imageListWhere } from './image-list.query';
+import { FULL_TEXT_COUNT_CAP, imageListSql, imageListWhere } from './image-list.query';
 import { IMAGE_QUERIES, SqliteImageRepository } from './image.repository';
 import type { ImageLoraLinkInput, ScannedImage } from './image.types';
 import { useTestDatabase } from './store.test-support';
@@ -223,11 +223,14 @@ describe('SqliteImageRepository', () => {
     expect(page.total).toBe(4);
     expect(page.items.map((i) => i.path)).toEqual(['/images/3.png', '/images/1.png']);
 
-    expect(list(repo, { query: 'fox' }).items.map((i) => i.path ?? i.url)).toEqual([
+    // Text search lists the newest added first (by id), so FTS can stop at the page.
+    const foxes = list(repo, { query: 'fox' });
+    expect(foxes.items.map((i) => i.path ?? i.url)).toEqual([
+      'https://x/1.jpg',
       '/images/3.png',
       '/images/1.png',
-      'https://x/1.jpg',
     ]);
+    expect(foxes).toMatchObject({ total: 3, totalIsLowerBound: false });
     expect(list(repo, { query: 'fox snow' }).items.map((i) => i.path)).toEqual(['/images/1.png']);
     expect(list(repo, { source: 'imagegem' }).items.map((i) => i.id)).toEqual([remote.id]);
     expect(list(repo, { userId: 7 }).total).toBe(1);
@@ -347,8 +350,8 @@ describe('image query plans', () => {
 
   function listPlan(query: Record<string, unknown>): string {
     const params = ImageListQuery.parse(query);
-    const { where, values } = imageListWhere(params);
-    return plan(imageListSql(where).rows, { ...values, localUserId: 1, limit: 100, offset: 0 });
+    const { where, values, fullText } = imageListWhere(params);
+    return plan(imageListSql(where, fullText).rows, { ...values, localUserId: 1, limit: 100, offset: 0 });
   }
 
   it('walks the gallery order from an index, with no sort, unfiltered and by source or user', () => {
@@ -373,10 +376,27 @@ describe('image query plans', () => {
     expect(listPlan({ reaction: 'heart' })).toMatch(
       /SEARCH reactions USING (COVERING )?INDEX reactions_user_id_kind \(user_id=\? AND kind=\?\)/,
     );
-    expect(listPlan({ query: 'fox' })).toMatch(/SCAN image_fts VIRTUAL TABLE INDEX/);
+    expect(listPlan({ query: 'fox' })).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+    expect(listPlan({ query: 'fox' })).not.toMatch(/TEMP B-TREE/);
     for (const query of [{ loraFileId: 1 }, { reaction: 'like' }, { query: 'fox' }]) {
       expect(listPlan(query)).not.toMatch(/SCAN i\b(?! USING)/);
     }
+  });
+
+  it('stops counting a common search term at the cap and says so', () => {
+    const { connection } = database();
+    const insert = connection.prepare(
+      "INSERT INTO images (url, source, prompt) VALUES (?, 'imagegem', 'a red fox')",
+    );
+    connection.transaction(() => {
+      for (let i = 0; i <= FULL_TEXT_COUNT_CAP + 5; i++) insert.run(`https://x/${i}.jpg`);
+    })();
+    const repo = new SqliteImageRepository(connection);
+    const page = repo.list(ImageListQuery.parse({ query: 'fox', limit: 10 }), 1);
+    expect(page).toMatchObject({ total: FULL_TEXT_COUNT_CAP, totalIsLowerBound: true });
+    expect(page.items.map((i) => i.url)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `https://x/${FULL_TEXT_COUNT_CAP + 5 - k}.jpg`),
+    );
   });
 
   it('reads each page’s links, reactions and counts by key', () => {

@@ -10,7 +10,7 @@ import type {
   StoredImageVersion,
 } from './image.types';
 import type { ImageRow } from './image-list.query';
-import { imageListSql, imageListWhere, ITEM_COLUMNS } from './image-list.query';
+import { FULL_TEXT_COUNT_CAP, imageListSql, imageListWhere, ITEM_COLUMNS } from './image-list.query';
 
 /** The local artist's user row (0001-initial.ts); scanned images belong to them. */
 const LOCAL_USER_ID = 1;
@@ -228,17 +228,22 @@ export class SqliteImageRepository implements ImageRepository {
   }
 
   list(params: ImageListParams, localUserId: number): ImageList {
-    const { where, values } = imageListWhere(params);
+    const { where, values, fullText } = imageListWhere(params);
     let statement = this.listStatements.get(where);
     if (!statement) {
-      const sql = imageListSql(where);
+      const sql = imageListSql(where, fullText);
       statement = { rows: this.connection.prepare(sql.rows), total: this.connection.prepare(sql.total) };
       this.listStatements.set(where, statement);
     }
     const bound = params.reaction === undefined ? values : { ...values, localUserId };
     const rows = statement.rows.all({ ...bound, limit: params.limit, offset: params.offset });
-    const total = statement.total.get(bound)?.total ?? 0;
-    return { total, items: this.toItems(rows, localUserId) };
+    const counted = statement.total.get(bound)?.total ?? 0;
+    const capped = fullText && counted > FULL_TEXT_COUNT_CAP;
+    return {
+      total: capped ? FULL_TEXT_COUNT_CAP : counted,
+      totalIsLowerBound: capped,
+      items: this.toItems(rows, localUserId),
+    };
   }
 
   get(id: number, localUserId: number): ImageListItem | undefined {

@@ -191,6 +191,29 @@ describe('SqliteImageGemRepository', () => {
     });
   });
 
+  it('writes a batch larger than its staging table as one transaction, an image split across stagings once', () => {
+    const repo = new SqliteImageGemRepository(database().connection);
+    const run = repo.startRun('x');
+    repo.writeModels(run.id, [modelRow(1), modelRow(2)], NO_PROGRESS);
+    // Rows 10,000 and 10,001 are one image with two versions, on both sides of the 10,000-row staging.
+    const rows = Array.from({ length: 10_001 }, (_, i) =>
+      imageRow(Math.min(i, 9_999), `user${i % 37}`, i === 10_000 ? 2 : 1, { heartCount: 1 }),
+    );
+    expect(repo.writeImages(run.id, rows, NO_PROGRESS)).toEqual({
+      usersAdded: 37,
+      imagesAdded: 10_000,
+      linksAdded: 10_001,
+      placeholderVersions: 0,
+    });
+    expect([count('image_reaction_counts'), count('interactions')]).toEqual([10_000, 10_001]);
+    expect(
+      database()
+        .connection.prepare("SELECT images FROM reaction_bins WHERE kind = 'heart' AND bin = 1")
+        .pluck()
+        .get(),
+    ).toBe(10_000);
+  });
+
   it('keeps seeds beyond 2⁵³ exact', () => {
     const repo = new SqliteImageGemRepository(database().connection);
     const run = repo.startRun('x');

@@ -47,6 +47,8 @@ const STAGE_COLUMNS = [
 const STAGE = 'temp.imagegem_stage';
 /** Rows per staging INSERT: 22 parameters each stays far below SQLite's 32,766-variable limit. */
 const STAGE_ROWS_PER_STATEMENT = 200;
+/** Rows staged at a time within a batch (about 12 MB of staged text). */
+const STAGE_ROWS = 10_000;
 
 function stageValues(row: ImageGemImageRow, into: unknown[]): void {
   into.push(
@@ -158,11 +160,13 @@ export interface ImageGemRepositoryOptions {
   readonly bulkCacheMiB?: number;
 }
 
+type StageStatements = ReturnType<SqliteImageGemRepository['prepareStage']>;
+
 /** better-sqlite3 over the tables of 0001 and 0005; see {@link ImageGemRepository}. */
 export class SqliteImageGemRepository implements ImageGemRepository {
   private readonly statements: ReturnType<SqliteImageGemRepository['prepare']>;
   private readonly bulkCacheMiB: number;
-  private stageStatements: ReturnType<SqliteImageGemRepository['prepareStage']> | undefined;
+  private stageStatements: StageStatements | undefined;
 
   constructor(
     private readonly connection: Database.Database,
@@ -337,21 +341,35 @@ export class SqliteImageGemRepository implements ImageGemRepository {
   writeImages(runId: number, rows: readonly ImageGemImageRow[], progress: ImportProgress): ImageBatchResult {
     const stage = this.stage();
     return this.connection.transaction(() => {
-      const s = this.statements;
-      this.fillStage(rows, stage.insertMany, stage.insertOne);
-      const usersAdded = stage.addUsers.run().changes;
-      const placeholderVersions = this.addPlaceholders(stage.missingVersions.all());
-      const lastImageId = s.maxImageId.get() ?? 0;
-      const imagesAdded = stage.addImages.run().changes;
-      this.addReactionBins(stage.addReactionCounts.all(lastImageId), stage.addReactionBins);
-      stage.addLongPrompts.run(lastImageId);
-      const lastLinkId = s.maxLinkId.get() ?? 0;
-      const linksAdded = stage.addLinks.run().changes;
-      stage.addInteractions.run(lastLinkId);
-      stage.clear.run();
-      s.saveProgress.run(JSON.stringify(progress), runId);
-      return { usersAdded, imagesAdded, linksAdded, placeholderVersions };
+      const total = { usersAdded: 0, imagesAdded: 0, linksAdded: 0, placeholderVersions: 0 };
+      // Large transactions write each touched index page to the WAL once for many rows; a small staging
+      // table stays in the temporary database's cache instead of spilling to its file.
+      for (let start = 0; start < rows.length; start += STAGE_ROWS) {
+        const part = this.writeStaged(stage, rows.slice(start, start + STAGE_ROWS));
+        total.usersAdded += part.usersAdded;
+        total.imagesAdded += part.imagesAdded;
+        total.linksAdded += part.linksAdded;
+        total.placeholderVersions += part.placeholderVersions;
+      }
+      this.statements.saveProgress.run(JSON.stringify(progress), runId);
+      return total;
     })();
+  }
+
+  private writeStaged(stage: StageStatements, rows: readonly ImageGemImageRow[]): ImageBatchResult {
+    const s = this.statements;
+    this.fillStage(rows, stage.insertMany, stage.insertOne);
+    const usersAdded = stage.addUsers.run().changes;
+    const placeholderVersions = this.addPlaceholders(stage.missingVersions.all());
+    const lastImageId = s.maxImageId.get() ?? 0;
+    const imagesAdded = stage.addImages.run().changes;
+    this.addReactionBins(stage.addReactionCounts.all(lastImageId), stage.addReactionBins);
+    stage.addLongPrompts.run(lastImageId);
+    const lastLinkId = s.maxLinkId.get() ?? 0;
+    const linksAdded = stage.addLinks.run().changes;
+    stage.addInteractions.run(lastLinkId);
+    stage.clear.run();
+    return { usersAdded, imagesAdded, linksAdded, placeholderVersions };
   }
 
   /** `counts`: heart, like, laugh and cry of each new image, in {@link REACTION_KINDS} order. */
@@ -406,7 +424,7 @@ export class SqliteImageGemRepository implements ImageGemRepository {
    * The staging table and its statements, made on first use: a temporary table lives per connection, and
    * statements over it can only be prepared once it exists.
    */
-  private stage(): ReturnType<SqliteImageGemRepository['prepareStage']> {
+  private stage(): StageStatements {
     if (!this.stageStatements) {
       this.connection.exec(`CREATE TEMP TABLE IF NOT EXISTS imagegem_stage (${STAGE_COLUMNS.join(', ')})`);
       this.stageStatements = this.prepareStage();
