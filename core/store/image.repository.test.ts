@@ -383,6 +383,24 @@ describe('image query plans', () => {
     }
   });
 
+  it('names a dataset link after its model, which the link itself does not carry', () => {
+    const { connection } = database();
+    connection.prepare("INSERT INTO models (id, name) VALUES (5, 'Ink Wash Style')").run();
+    connection.prepare("INSERT INTO model_versions (id, model_id, name) VALUES (9, 5, 'v2')").run();
+    const { id } = connection
+      .prepare(
+        "INSERT INTO images (url, source, prompt) VALUES ('https://x/9.jpg', 'imagegem', 'ink') RETURNING id",
+      )
+      .get() as { id: number };
+    connection
+      .prepare("INSERT INTO image_loras (image_id, model_version_id, match_rule) VALUES (?, 9, 'dataset')")
+      .run(id);
+    const item = new SqliteImageRepository(connection).get(id, 1);
+    expect(item?.loras).toEqual([
+      { name: 'Ink Wash Style', weight: null, loraFileId: null, modelVersionId: 9, matchRule: 'dataset' },
+    ]);
+  });
+
   it('stops counting a common search term at the cap and says so', () => {
     const { connection } = database();
     const insert = connection.prepare(
@@ -400,9 +418,10 @@ describe('image query plans', () => {
   });
 
   it('reads each page’s links, reactions and counts by key', () => {
-    expect(plan(IMAGE_QUERIES.linksOf, ['[1]'])).toMatch(
-      /SEARCH image_loras USING INDEX image_loras_image_id \(image_id=\?\)/,
-    );
+    const links = plan(IMAGE_QUERIES.linksOf, ['[1]']);
+    expect(links).toMatch(/SEARCH l USING INDEX image_loras_image_id \(image_id=\?\)/);
+    expect(links).toMatch(/SEARCH v USING INTEGER PRIMARY KEY/);
+    expect(links).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
     const reactions = plan(IMAGE_QUERIES.reactionsOf, [1, '[1]']);
     expect(reactions).toMatch(
       /SEARCH reactions USING .*\((image_id=\? AND user_id=\?|user_id=\? AND image_id=\?)\)/,

@@ -43,8 +43,12 @@ interface MatchRow {
 /** SQL of the hot queries, exported for the query-plan tests. */
 export const IMAGE_QUERIES = {
   versionsInFolder: 'SELECT id, path, size, mtime_ms AS mtimeMs FROM images WHERE folder_id = ?',
-  linksOf:
-    'SELECT image_id, name, weight, lora_file_id, model_version_id, match_rule FROM image_loras WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id, id',
+  // Dataset links carry only a version id; the model's name is what a person recognises.
+  linksOf: `SELECT l.image_id, coalesce(l.name, m.name) AS name, l.weight, l.lora_file_id, l.model_version_id, l.match_rule
+    FROM image_loras l
+    LEFT JOIN model_versions v ON v.id = l.model_version_id
+    LEFT JOIN models m ON m.id = v.model_id
+    WHERE l.image_id IN (SELECT value FROM json_each(?)) ORDER BY l.image_id, l.id`,
   reactionsOf:
     'SELECT image_id, kind FROM reactions WHERE user_id = ? AND image_id IN (SELECT value FROM json_each(?))',
   countsOf:

@@ -9,6 +9,12 @@ describe('parseMediaUrl', () => {
   it('reads the kind from the host and the id from the path', () => {
     expect(parseMediaUrl('atelier-media://image/42')).toEqual({ ok: true, kind: 'image', id: 42 });
     expect(parseMediaUrl('atelier-media://image/42/')).toEqual({ ok: true, kind: 'image', id: 42 });
+    expect(parseMediaUrl('atelier-media://thumbnail/7')).toEqual({ ok: true, kind: 'thumbnail', id: 7 });
+    expect(parseMediaUrl('atelier-media://lora-preview/3')).toEqual({
+      ok: true,
+      kind: 'lora-preview',
+      id: 3,
+    });
   });
 
   it('answers 400 for kinds it does not serve', () => {

@@ -1,12 +1,13 @@
 import { pathToFileURL } from 'node:url';
 import type { CustomScheme, Net, Protocol } from 'electron';
-import { isAtelierError } from '../../core/api';
+import { isAtelierError, methods } from '../../core/api';
 import type { Engine } from '../../core/engine.types';
 
 /** `atelier-media://image/<id>`: the renderer names media by id and never sees a path. */
 export const MEDIA_SCHEME = 'atelier-media';
 
-const MEDIA_KINDS = ['image'] as const;
+// The kinds `media.locate` accepts, read from the contract so a new kind needs no change here.
+const MEDIA_KINDS = methods['media.locate'].input.shape.kind.options;
 type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
