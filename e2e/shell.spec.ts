@@ -2,11 +2,12 @@ import { expect, goTo, openApp, screenshotPath, test } from './fixtures';
 
 const pages = [
   { name: 'library', label: 'Library', empty: 'Your LoRA collection will appear here' },
+  { name: 'images-empty', label: 'Images', empty: 'No images yet' },
   { name: 'profile', label: 'Profile', empty: 'Your taste profile will appear here' },
   { name: 'feed', label: 'Feed', empty: 'Ranked images and LoRAs will appear here' },
   { name: 'editor', label: 'Editor', empty: 'Pick a LoRA to reshape' },
   { name: 'models', label: 'Models', empty: 'Models to download will be listed here' },
-  { name: 'stats', label: 'Stats', empty: 'Dataset figures will appear here' },
+  { name: 'stats-empty', label: 'Stats', empty: 'No dataset loaded yet' },
   { name: 'settings', label: 'Settings', empty: 'No folders yet.' },
 ] as const;
 

@@ -1,5 +1,5 @@
 // Features read the contract through this folder, so the renderer's one door into core stays here.
-export { AtelierError, isAtelierError, isFinalJobState } from '../../../core/api';
+export { AtelierError, isAtelierError, isFinalJobState, ReduceResult } from '../../../core/api';
 export type {
   AppStatus,
   ComfyUiLayout,
@@ -11,9 +11,14 @@ export type {
   FolderKind,
   Job,
   JobState,
+  LayerSet,
+  LoraHashes,
+  LoraInspection,
+  LoraSpectra,
   MethodInput,
   MethodName,
   MethodOutput,
+  ReduceInput,
   Settings,
   SettingsPatch,
 } from '../../../core/api';

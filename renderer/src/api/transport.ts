@@ -13,4 +13,5 @@ export interface Transport {
   dispose(): void;
 }
 
-export type MediaKind = 'image';
+/** The kinds `media.locate` serves; the host turns one into a file, the renderer never sees a path. */
+export type MediaKind = 'image' | 'thumbnail' | 'lora-preview';

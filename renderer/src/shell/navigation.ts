@@ -2,6 +2,7 @@ import type { IconName } from '../components/Icon';
 
 export const navigation = [
   { to: '/library', label: 'Library', icon: 'library' },
+  { to: '/images', label: 'Images', icon: 'image' },
   { to: '/profile', label: 'Profile', icon: 'profile' },
   { to: '/feed', label: 'Feed', icon: 'feed' },
   { to: '/editor', label: 'Editor', icon: 'editor' },

@@ -8,7 +8,11 @@ import {
 } from '@tanstack/react-router';
 import { EditorPage } from '../features/editor/EditorPage';
 import { FeedPage } from '../features/feed/FeedPage';
+import { parseImagesSearch } from '../features/images/images.search';
+import { ImagesPage } from '../features/images/ImagesPage';
+import { parseLibrarySearch } from '../features/library/library.search';
 import { LibraryPage } from '../features/library/LibraryPage';
+import { LoraPage } from '../features/lora/LoraPage';
 import { ModelsPage } from '../features/models/ModelsPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -29,7 +33,29 @@ const indexRoute = createRoute({
 const libraryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/library',
+  validateSearch: parseLibrarySearch,
   component: LibraryPage,
+});
+/** One LoRA file by path; the path sits in the URL so the view survives a reload. */
+const loraRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/library/lora',
+  validateSearch: (search: Record<string, unknown>): { path: string } => ({
+    path: typeof search.path === 'string' || typeof search.path === 'number' ? String(search.path) : '',
+  }),
+  component: LoraRoute,
+});
+
+function LoraRoute() {
+  const { path } = loraRoute.useSearch();
+  return <LoraPage path={path} />;
+}
+
+const imagesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/images',
+  validateSearch: parseImagesSearch,
+  component: ImagesPage,
 });
 const profileRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -49,6 +75,8 @@ const settingsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   indexRoute,
   libraryRoute,
+  loraRoute,
+  imagesRoute,
   profileRoute,
   feedRoute,
   editorRoute,
