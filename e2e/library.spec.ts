@@ -78,7 +78,10 @@ test('the Library lists scanned LoRAs, searches, filters by tag and opens one', 
     await expect(page.getByText(`${files} LoRAs`, { exact: true })).toBeVisible();
     await expect(card(page, 'broken_download')).toContainText('Error');
     // Hashing runs after the scan as its own job; when it is done, duplicates are badged.
-    await expect(card(page, 'retro_film_grain')).toContainText('×2', { timeout: 30_000 });
+    const copies = grid(page).getByRole('listitem', { name: 'retro_film_grain', exact: true });
+    await expect(copies).toHaveCount(2);
+    await expect(copies.first()).toContainText('×2', { timeout: 30_000 });
+    await expect(copies.last()).toContainText('×2');
     const watercolor = card(page, 'Watercolor Dreams');
     await expect(watercolor).toContainText('SDXL');
     await expect(watercolor).toContainText('watercolor');

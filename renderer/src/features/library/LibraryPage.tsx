@@ -142,7 +142,7 @@ function Toolbar({
           id={ids.search}
           className={`input ${styles.searchInput}`}
           type="search"
-          placeholder="Search names, tags, trained words"
+          placeholder="Search names, tags, words"
           value={text}
           onChange={(event) => setText(event.target.value)}
           spellCheck={false}

@@ -84,7 +84,9 @@ export const LoraCard = memo(function LoraCard({
           <span className={styles.cardTags}>
             {tags.length === 0 ? (
               <span className={styles.cardMeta}>
-                {[item.versionName, item.format, formatBytes(item.size)].filter(Boolean).join(' · ')}
+                {[item.versionName === name ? null : item.versionName, formatBytes(item.size)]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             ) : (
               tags.map((tag) => (
