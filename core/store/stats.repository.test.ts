@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DatasetStats } from '../api';
 import { IMAGEGEM_QUERIES, SqliteImageGemRepository } from './imagegem.repository';
 import { imageRow, modelRow, NO_PROGRESS } from './imagegem.test-rows';
 import { reactionBinLabel } from './reaction-bins';
@@ -50,6 +51,7 @@ describe('SqliteStatsRepository', () => {
     loadSample();
     const stats = new SqliteStatsRepository(database().connection).datasetStats();
 
+    expect(DatasetStats.parse(stats)).toEqual(stats);
     expect(stats.totals).toEqual({ users: 3, images: 7, models: 3, loraFiles: 0 });
     expect(stats.reactions.map((r) => r.kind)).toEqual(['heart', 'like', 'laugh', 'cry']);
     expect(stats.reactions[0]!.buckets).toEqual([

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { MethodOutput, ReactionKind } from '../api';
+import type { DatasetStats, ReactionKind } from '../api';
 import { reactionBinLabel, reactionBinsSelect } from './reaction-bins';
 
-export type DatasetStats = MethodOutput<'stats.dataset'>;
+export type { DatasetStats };
 
 /** How many users Figs. 8–9 show. */
 export const TOP_USERS = 30;

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ImportSummary } from '../../api';
 import { generateImageGemSample, writeTruncatedCopy } from './fixtures/imagegem.generator';
 import type { SampleFormat } from './fixtures/imagegem.generator';
 import { DatasetFileError } from './imagegem.errors';
@@ -26,6 +27,7 @@ describe('ImageGemImporter', () => {
         skippedRows: 8,
         resumedFromRow: 0,
       });
+      expect(ImportSummary.parse(summary)).toEqual(summary);
       expect(summary.problems).toHaveLength(8);
       expect(summary.problems[0]).toMatch(/^images row \d+ skipped: id is missing$/);
     },
@@ -243,7 +245,7 @@ describe('ImageGemImporter', () => {
     expect(snapshot(f.db)).toMatchObject(expectedSnapshot(sample.expected));
   });
 
-  it('reports progress from 0 to 1 with row counts', async () => {
+  it('reports progress from 0 to 1 with row counts, with batches sized by time', async () => {
     const f = fixture();
     const sample = generateImageGemSample(f.dir, { ...SMALL, format: 'parquet' });
     const reports: [number | null, string | undefined][] = [];
@@ -253,6 +255,7 @@ describe('ImageGemImporter', () => {
         ...quietContext(),
         report: (progress, message) => reports.push([progress, message]),
       },
+      {},
     );
     const fractions = reports.map(([p]) => p!);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { AtelierError } from '../../api';
-import type { MethodParsedInput } from '../../api';
+import type { ImportSummary, MethodParsedInput } from '../../api';
 import type { ImageGemRepository, ImportProgress } from '../../store';
 import type { FieldAliases } from './column-match';
 import { matchColumns } from './column-match';
@@ -17,25 +17,19 @@ import { DatasetFileError } from './imagegem.errors';
 import { ImageRowParser, ModelRowParser } from './imagegem.rows';
 import type { RowResult } from './imagegem.rows';
 import { ImportTally } from './import.tally';
+import { BatchSizer } from './batch.sizer';
 import { openTable, tableFiles } from './open-table';
 import type { FormatChoice } from './open-table';
 import type { TableReader } from './table.reader';
 
 export type ImageGemImportInput = MethodParsedInput<'import.imagegem'>;
 
-/** Same shape as `ImportSummary` in core/api/library.schema.ts. */
-export interface ImageGemImportSummary {
-  /** Model rows written by this run (skipped rows not counted). */
-  modelRows: number;
-  /** Image rows written by this run (skipped rows not counted). */
-  imageRows: number;
-  usersAdded: number;
-  skippedRows: number;
-  /** Input rows (models and images together) an earlier, unfinished run had committed and this one passed over. */
-  resumedFromRow: number;
-  problems: string[];
-  durationMs: number;
-}
+/**
+ * What a run did (the contract's `ImportSummary`). Row counts are this run's rows written, skipped rows
+ * apart; `resumedFromRow` counts the input rows, models and images together, that an earlier unfinished
+ * run had committed and this one passed over.
+ */
+export type ImageGemImportSummary = ImportSummary;
 
 export interface ImportContext {
   readonly signal: AbortSignal;
@@ -43,8 +37,10 @@ export interface ImportContext {
 }
 
 export interface ImageGemImporterOptions {
-  /** Input rows per transaction; each commit also records how far the run got. */
+  /** Rows per write transaction, fixed; by default batches adapt (see `BatchSizer`). */
   readonly batchRows?: number;
+  /** Time a write transaction aims at when batches adapt. */
+  readonly batchTargetMs?: number;
   /** Problems listed in the summary; the rest are only counted. */
   readonly maxProblems?: number;
 }
@@ -103,14 +99,16 @@ function cancelled(): AtelierError {
  * stopped by a bad file resumes after its last committed batch, and a repeated import adds nothing twice.
  */
 export class ImageGemImporter {
-  private readonly batchRows: number;
+  private readonly sizer: () => BatchSizer;
   private readonly maxProblems: number;
 
   constructor(
     private readonly repository: ImageGemRepository,
     options: ImageGemImporterOptions = {},
   ) {
-    this.batchRows = options.batchRows ?? 10_000;
+    const { batchRows, batchTargetMs = 2000 } = options;
+    this.sizer = () =>
+      batchRows === undefined ? new BatchSizer(batchTargetMs, 5_000, 50_000) : BatchSizer.fixed(batchRows);
     this.maxProblems = options.maxProblems ?? 20;
   }
 
@@ -228,10 +226,15 @@ export class ImageGemImporter {
     let consumed = from;
     let skipped = progress.skipped;
     let done = 0;
+    const sizer = this.sizer();
+    let batchRows = sizer.next();
     const flush = (): void => {
       progress = { ...progress, [plan.table]: consumed, skipped };
+      const started = performance.now();
       if (batch.length > 0) plan.write(batch, progress);
       else plan.save(progress);
+      sizer.observe(batch.length, performance.now() - started);
+      batchRows = sizer.next();
       batch = [];
       report(plan.table, done, consumed);
       if (signal.aborted) throw cancelled();
@@ -259,7 +262,7 @@ export class ImageGemImporter {
           }
         }
         consumed = rowNumber + 1;
-        if (consumed - batchStart >= this.batchRows) {
+        if (consumed - batchStart >= batchRows) {
           flush();
           batchStart = consumed;
         }
