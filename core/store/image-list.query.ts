@@ -30,6 +30,7 @@ export function imageListWhere(params: ImageListParams): {
   where: string;
   values: Record<string, unknown>;
   fullText: boolean;
+  byReaction: boolean;
 } {
   const clauses: string[] = [];
   const values: Record<string, unknown> = {};
@@ -56,27 +57,45 @@ export function imageListWhere(params: ImageListParams): {
     values['modelVersionId'] = params.modelVersionId;
   }
   if (params.reaction !== undefined) {
-    clauses.push(
-      'i.id IN (SELECT image_id FROM reactions WHERE user_id = @localUserId AND kind = @reaction)',
-    );
+    // Without a text search the list is driven by the reaction index instead (see imageListSql).
+    if (match !== null) {
+      clauses.push(
+        'i.id IN (SELECT image_id FROM reactions WHERE user_id = @localUserId AND kind = @reaction)',
+      );
+    } else {
+      clauses.push('r.user_id = @localUserId AND r.kind = @reaction');
+    }
     values['reaction'] = params.reaction;
   }
   return {
     where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`,
     values,
     fullText: match !== null,
+    byReaction: match === null && params.reaction !== undefined,
   };
 }
 
-/** A full-text count stops here: a common word in 5M prompts would otherwise cost a second to count. */
-export const FULL_TEXT_COUNT_CAP = 10_000;
+/** A full-text count stops here: counting a common word in 5M prompts would cost more than the page. */
+export const FULL_TEXT_COUNT_CAP = 1_000;
 
 /**
- * Lists are newest first. A text search is ordered by id instead (newest added first): FTS5 walks its
+ * Lists are newest first; a reaction list, most recently reacted first. A text search is ordered by id instead (newest added first): FTS5 walks its
  * index in rowid order and stops at the page, where ordering by date would first collect every match.
  * Its count stops at FULL_TEXT_COUNT_CAP + 1, which the caller reports as "at least".
  */
-export function imageListSql(where: string, fullText: boolean): { rows: string; total: string } {
+export function imageListSql(
+  where: string,
+  fullText: boolean,
+  byReaction = false,
+): { rows: string; total: string } {
+  if (byReaction) {
+    // "Hearted by me" lists what was reacted to last first, walking the reaction index in order.
+    const from = 'FROM reactions r JOIN images i ON i.id = r.image_id';
+    return {
+      rows: `SELECT ${ITEM_COLUMNS} ${from} ${where} ORDER BY r.created_at DESC, r.image_id DESC LIMIT @limit OFFSET @offset`,
+      total: `SELECT count(*) AS total ${from} ${where}`,
+    };
+  }
   if (fullText) {
     const from = 'FROM image_fts f JOIN images i ON i.id = f.rowid';
     return {

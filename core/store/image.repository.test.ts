@@ -350,8 +350,13 @@ describe('image query plans', () => {
 
   function listPlan(query: Record<string, unknown>): string {
     const params = ImageListQuery.parse(query);
-    const { where, values, fullText } = imageListWhere(params);
-    return plan(imageListSql(where, fullText).rows, { ...values, localUserId: 1, limit: 100, offset: 0 });
+    const { where, values, fullText, byReaction } = imageListWhere(params);
+    return plan(imageListSql(where, fullText, byReaction).rows, {
+      ...values,
+      localUserId: 1,
+      limit: 100,
+      offset: 0,
+    });
   }
 
   it('walks the gallery order from an index, with no sort, unfiltered and by source or user', () => {
@@ -373,9 +378,11 @@ describe('image query plans', () => {
     expect(listPlan({ modelVersionId: 1 })).toMatch(
       /SEARCH image_loras USING INDEX image_loras_model_version_id \(model_version_id=\?\)/,
     );
-    expect(listPlan({ reaction: 'heart' })).toMatch(
-      /SEARCH reactions USING (COVERING )?INDEX reactions_user_id_kind \(user_id=\? AND kind=\?\)/,
+    const byReaction = listPlan({ reaction: 'heart' });
+    expect(byReaction).toMatch(
+      /SEARCH r USING (COVERING )?INDEX reactions_user_kind_created_at \(user_id=\? AND kind=\?\)/,
     );
+    expect(byReaction).not.toMatch(/TEMP B-TREE/);
     expect(listPlan({ query: 'fox' })).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
     expect(listPlan({ query: 'fox' })).not.toMatch(/TEMP B-TREE/);
     for (const query of [{ loraFileId: 1 }, { reaction: 'like' }, { query: 'fox' }]) {

@@ -232,10 +232,10 @@ export class SqliteImageRepository implements ImageRepository {
   }
 
   list(params: ImageListParams, localUserId: number): ImageList {
-    const { where, values, fullText } = imageListWhere(params);
+    const { where, values, fullText, byReaction } = imageListWhere(params);
     let statement = this.listStatements.get(where);
     if (!statement) {
-      const sql = imageListSql(where, fullText);
+      const sql = imageListSql(where, fullText, byReaction);
       statement = { rows: this.connection.prepare(sql.rows), total: this.connection.prepare(sql.total) };
       this.listStatements.set(where, statement);
     }
