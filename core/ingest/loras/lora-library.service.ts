@@ -196,8 +196,7 @@ export class LoraLibraryService {
         done++;
         try {
           if (!(await this.unchangedSince(row))) continue;
-          // Small files with hash.ts' default 4 MB buffer spend most of their time allocating it.
-          const hashes = await this.hashFile(row.path, { signal: options.signal, chunkSize: row.size });
+          const hashes = await this.hashFile(row.path, { signal: options.signal });
           if (!(await this.unchangedSince(row))) continue;
           if (hashes.tensorSha256 === null || hashes.autoV3 === null) {
             this.files.markError(row.id, `“${path.basename(row.path)}” is no longer a safetensors file.`);
