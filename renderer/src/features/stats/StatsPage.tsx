@@ -59,7 +59,7 @@ function Figures({ stats }: { stats: DatasetStats }) {
         <TopUsersFigure
           title="Top users by models"
           figure="Fig. 9"
-          caption="The 30 users who published the most model checkpoints and LoRAs; names hidden."
+          caption="The 30 users who generated with the most different LoRAs; names hidden."
           buckets={stats.topUsersByModels}
           unit="models"
         />
