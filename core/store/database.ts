@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { backupDatabase } from './backup';
 import { SqliteFolderRepository } from './folder.repository';
 import { SqliteJobRepository } from './job.repository';
-import { SqliteMediaRepository } from './media.repository';
 import { applyMigrations, readUserVersion } from './migrate';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { readStoredSchemaVersion } from './schema-version';
@@ -34,7 +33,6 @@ export class SqliteAtelierDatabase implements AtelierDatabase {
   readonly settings: SqliteSettingsRepository;
   readonly folders: SqliteFolderRepository;
   readonly jobs: SqliteJobRepository;
-  readonly media: SqliteMediaRepository;
 
   private constructor(
     readonly path: string,
@@ -46,7 +44,6 @@ export class SqliteAtelierDatabase implements AtelierDatabase {
     this.settings = new SqliteSettingsRepository(connection);
     this.folders = new SqliteFolderRepository(connection);
     this.jobs = new SqliteJobRepository(connection);
-    this.media = new SqliteMediaRepository(connection);
   }
 
   /**

@@ -45,7 +45,6 @@ export type {
   FolderRepository,
   JobPatch,
   JobRepository,
-  MediaRepository,
   NewJob,
   SettingsRepository,
 } from './store.types';

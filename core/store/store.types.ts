@@ -47,11 +47,6 @@ export interface JobRepository {
   markUnfinishedAsInterrupted(now: string): number;
 }
 
-export interface MediaRepository {
-  /** The local file of an image, for the media protocol; undefined for unknown or remote-only images. */
-  locateImage(id: number): string | undefined;
-}
-
 export interface AtelierDatabase extends Disposable {
   readonly path: string;
   readonly schemaVersion: number;
@@ -59,7 +54,6 @@ export interface AtelierDatabase extends Disposable {
   readonly settings: SettingsRepository;
   readonly folders: FolderRepository;
   readonly jobs: JobRepository;
-  readonly media: MediaRepository;
   /** Online, page-by-page copy to `destination` (better-sqlite3 backup). `onProgress` returns false to stop. */
   backup(destination: string, onProgress: (done: number, total: number) => boolean): Promise<void>;
 }
