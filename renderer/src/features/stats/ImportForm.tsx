@@ -16,8 +16,6 @@ const FORMATS: { value: Format; label: string }[] = [
 /** Starts `import.imagegem` with the two table paths; progress shows in the Jobs tray. */
 export function ImportForm() {
   const client = useClient();
-  const imagesId = useId();
-  const modelsId = useId();
   const formatId = useId();
   const [images, setImages] = useState('');
   const [models, setModels] = useState('');
@@ -57,56 +55,24 @@ export function ImportForm() {
   return (
     <form className={styles.importForm} onSubmit={submit} aria-label="Import ImageGem tables">
       <div className={styles.fields}>
-        <div>
-          <label className="label" htmlFor={imagesId}>
-            Images table
-          </label>
-          <div className={styles.pathRow}>
-            <input
-              id={imagesId}
-              className="input mono"
-              value={images}
-              onChange={(event) => setImages(event.target.value)}
-              placeholder={placeholder('images')}
-              spellCheck={false}
-              autoComplete="off"
-            />
-            {client.hostInvoke ? (
-              <button
-                type="button"
-                className="button"
-                onClick={() => void pick(setImages, 'Choose the ImageGem images table')}
-              >
-                Choose…
-              </button>
-            ) : null}
-          </div>
-        </div>
-        <div>
-          <label className="label" htmlFor={modelsId}>
-            Models table
-          </label>
-          <div className={styles.pathRow}>
-            <input
-              id={modelsId}
-              className="input mono"
-              value={models}
-              onChange={(event) => setModels(event.target.value)}
-              placeholder={placeholder('models')}
-              spellCheck={false}
-              autoComplete="off"
-            />
-            {client.hostInvoke ? (
-              <button
-                type="button"
-                className="button"
-                onClick={() => void pick(setModels, 'Choose the ImageGem models table')}
-              >
-                Choose…
-              </button>
-            ) : null}
-          </div>
-        </div>
+        <TablePathField
+          label="Images table"
+          value={images}
+          onChange={setImages}
+          placeholder={placeholder('images')}
+          onPick={
+            client.hostInvoke ? () => void pick(setImages, 'Choose the ImageGem images table') : undefined
+          }
+        />
+        <TablePathField
+          label="Models table"
+          value={models}
+          onChange={setModels}
+          placeholder={placeholder('models')}
+          onPick={
+            client.hostInvoke ? () => void pick(setModels, 'Choose the ImageGem models table') : undefined
+          }
+        />
         <div className={styles.formatField}>
           <label className="label" htmlFor={formatId}>
             Format
@@ -167,4 +133,40 @@ function ImportOutcome({ job }: { job: Job }) {
         </Notice>
       );
   }
+}
+
+interface TablePathFieldProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  /** The native picker, offered only in the desktop app. */
+  onPick: (() => void) | undefined;
+}
+
+function TablePathField({ label, value, onChange, placeholder, onPick }: TablePathFieldProps) {
+  const id = useId();
+  return (
+    <div>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <div className={styles.pathRow}>
+        <input
+          id={id}
+          className="input mono"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          placeholder={placeholder}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        {onPick ? (
+          <button type="button" className="button" onClick={onPick}>
+            Choose…
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
 }
