@@ -1,12 +1,13 @@
 import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef } from 'react';
 import { useClient, type AtelierError } from '../../api';
 import { GAP, gridLayout, needsMore, rowCount } from './grid.layout';
 import { ImageCard, SkeletonCard } from './ImageCard';
 import { nextOffset, PAGE_SIZE, type ImageItem, type ImageList } from './images.pages';
 import type { ImageFilters } from './images.search';
 import styles from './Images.module.css';
+import { useDocumentTop, useWidth } from '../../components/useGridGeometry';
 
 /**
  * Pages of `images.list`, loaded as the grid scrolls. The key starts with the method name, so
@@ -21,38 +22,6 @@ export function useImagePages(filters: ImageFilters) {
     initialPageParam: 0,
     getNextPageParam: (_last, pages) => nextOffset(pages),
   });
-}
-
-/** Measures the grid's own width, so the column count follows the window and the detail panel. */
-function useWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    setWidth(element.clientWidth);
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(entry.contentRect.width);
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [ref]);
-  return width;
-}
-
-/** Where the grid starts in the document; the document scrolls (see Shell), so rows are placed relative to it. */
-function useDocumentTop(ref: RefObject<HTMLElement | null>): number {
-  const [top, setTop] = useState(0);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () => setTop(Math.round(element.getBoundingClientRect().top + window.scrollY));
-    measure();
-    // The toolbar above can wrap to two lines; anything that resizes the page may move the grid.
-    const observer = new ResizeObserver(measure);
-    observer.observe(document.body);
-    return () => observer.disconnect();
-  }, [ref]);
-  return top;
 }
 
 /**

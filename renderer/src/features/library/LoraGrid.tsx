@@ -1,12 +1,13 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef } from 'react';
 import { methodKey, useClient, type AtelierError } from '../../api';
 import { GAP, gridLayout, rowCount } from './grid.layout';
 import { LoraCard, SkeletonCard } from './LoraCard';
 import { itemAt, PAGE_SIZE, pagesFor, type LoraList } from './library.pages';
 import type { LoraFilters } from './library.search';
 import styles from './Library.module.css';
+import { useDocumentTop, useWidth } from '../../components/useGridGeometry';
 
 function pageKey(filters: LoraFilters, page: number) {
   return methodKey('loras.list', { ...filters, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
@@ -24,36 +25,6 @@ export function useFirstPage(filters: LoraFilters) {
     // Typing in the search box keeps the old cards until the new answer is in, instead of blinking.
     placeholderData: keepPreviousData,
   });
-}
-
-function useWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    setWidth(element.clientWidth);
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(entry.contentRect.width);
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [ref]);
-  return width;
-}
-
-/** Where the grid starts in the document; the document scrolls (see Shell), so rows are placed relative to it. */
-function useDocumentTop(ref: RefObject<HTMLElement | null>): number {
-  const [top, setTop] = useState(0);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () => setTop(Math.round(element.getBoundingClientRect().top + window.scrollY));
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(document.body);
-    return () => observer.disconnect();
-  }, [ref]);
-  return top;
 }
 
 let firstCardsMarked = false;
