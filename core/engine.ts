@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { AtelierError, ImportInput } from './api';
+import { AtelierError, ImportInput, W2wBuildInput } from './api';
 import { AppService, BACKUP_JOB, backupJob, SettingsService } from './app';
 import { DisposableStore, Emitter } from './common';
 import { dispatch } from './engine.dispatch';
@@ -32,8 +32,10 @@ import {
   SqliteImageRepository,
   SqliteLoraFileRepository,
   SqliteStatsRepository,
+  SqliteW2wRepository,
 } from './store';
 import { detectExecutionProviders, ThumbnailCache } from './vision';
+import { W2wService } from './w2w';
 
 export const DATABASE_FILE = 'atelier.db';
 
@@ -48,6 +50,7 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 const IMPORT_JOB = 'import.imagegem';
+const W2W_BUILD_JOB = 'w2w.build';
 
 /** The artist at this computer; dataset users get other ids. */
 const LOCAL_USER_ID = 1;
@@ -99,6 +102,15 @@ export function createEngine(options: EngineOptions): Engine {
   if (options.watch) library.watch();
   const importer = new ImageGemImporter(new SqliteImageGemRepository(database.connection));
   jobs.register(IMPORT_JOB, (input, context) => importer.run(ImportInput.parse(input), context));
+  const w2wRepository = new SqliteW2wRepository(database.connection);
+  const w2w = new W2wService({
+    repository: w2wRepository,
+    listLoras: (query) => loras.list(query),
+    folders: () => folders.list(),
+    likedLoraFileIds: () => w2wRepository.likedLoraFileIds(LOCAL_USER_ID),
+    dataDir,
+  });
+  jobs.register(W2W_BUILD_JOB, (input, context) => w2w.build(W2wBuildInput.parse(input), context));
   const stats = new DatasetStatsService(new SqliteStatsRepository(database.connection));
   const app = new AppService({
     dataDir,
@@ -160,6 +172,18 @@ export function createEngine(options: EngineOptions): Engine {
     'images.react': ({ imageId, kind, on }) => images.react(LOCAL_USER_ID, imageId, kind, on),
     'import.imagegem': (input) => jobs.start(IMPORT_JOB, 'Import the ImageGem tables', input),
     'stats.dataset': () => stats.datasetStats(),
+    'w2w.build': (input) => {
+      w2w.assertBuildable(input);
+      return jobs.start(W2W_BUILD_JOB, `Build weight space “${input.name}” (${input.layers})`, input);
+    },
+    'w2w.list': () => w2w.list(),
+    'w2w.info': ({ space }) => w2w.info(space),
+    'w2w.remove': ({ space }) => w2w.remove(space),
+    'w2w.direction': (input) => w2w.direction(input),
+    'w2w.project': (input) => w2w.project(input),
+    'w2w.preview': (input) => w2w.preview(input),
+    'w2w.edit': (input) => w2w.edit(input),
+    'w2w.sample': (input) => w2w.sample(input),
     'store.backup': () => jobs.start(BACKUP_JOB, 'Back up the database', {}),
   };
 

@@ -61,3 +61,24 @@ export type {
   MethodSpec,
 } from './methods';
 export { Settings, SettingsPatch } from './settings.schema';
+export {
+  DirectionMethod,
+  DirectionStrength,
+  Standardize,
+  W2wBuildInput,
+  W2wDirection,
+  W2wDirectionInput,
+  W2wEditInput,
+  W2wExport,
+  W2wMember,
+  W2wName,
+  W2wPreview,
+  W2wPreviewInput,
+  W2wProjection,
+  W2wProjectionInput,
+  W2wReadout,
+  W2wSampleInput,
+  W2wSpaceInfo,
+  W2wSpaceRef,
+  W2wSpaceSummary,
+} from './w2w.schema';

@@ -16,6 +16,21 @@ import {
 } from './library.schema';
 import { LayerSet, LoraHashes, LoraInspection, LoraSpectra, ReduceInput } from './lora.schema';
 import { Settings, SettingsPatch } from './settings.schema';
+import {
+  W2wBuildInput,
+  W2wDirection,
+  W2wDirectionInput,
+  W2wEditInput,
+  W2wExport,
+  W2wPreview,
+  W2wPreviewInput,
+  W2wProjection,
+  W2wProjectionInput,
+  W2wSampleInput,
+  W2wSpaceInfo,
+  W2wSpaceRef,
+  W2wSpaceSummary,
+} from './w2w.schema';
 
 /** How the CLI presents a method; the CLI derives everything else (options, types) from the input schema. */
 export interface CliSpec {
@@ -23,6 +38,8 @@ export interface CliSpec {
   readonly args?: readonly string[];
   /** Extra top-level commands, e.g. `status` for `app status`. */
   readonly aliases?: readonly string[];
+  /** Flag names that differ from the field's, e.g. `{ directions: 'direction' }` for a repeated `--direction`. */
+  readonly flags?: Readonly<Record<string, string>>;
 }
 
 export interface MethodSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType> {
@@ -198,6 +215,59 @@ export const methods = {
     summary: 'The appendix figures from what is loaded: reactions, top users, long prompts.',
     input: Empty,
     output: DatasetStats,
+  }),
+  'w2w.build': method({
+    summary:
+      'Build a weight space (PCA over rank-1 LoRAs of one base model) from files, tags or every SDXL LoRA, as a job.',
+    input: W2wBuildInput,
+    output: Job,
+    startsJob: true,
+    cli: { args: ['loras'] },
+  }),
+  'w2w.list': method({
+    summary: 'The weight spaces built so far.',
+    input: Empty,
+    output: z.array(W2wSpaceSummary),
+  }),
+  'w2w.info': method({
+    summary: 'One weight space: members, explained variance, reconstruction error, directions.',
+    input: W2wSpaceRef,
+    output: W2wSpaceInfo,
+    cli: { args: ['space'] },
+  }),
+  'w2w.remove': method({
+    summary: 'Delete a weight space and its directions (LoRA files are not touched).',
+    input: W2wSpaceRef,
+    output: z.object({ removed: z.boolean() }),
+    cli: { args: ['space'] },
+  }),
+  'w2w.direction': method({
+    summary:
+      'Learn an edit direction from labeled LoRAs (tags, files, @liked) by logistic regression, SVM or least squares.',
+    input: W2wDirectionInput,
+    output: W2wDirection,
+  }),
+  'w2w.project': method({
+    summary: "The space's members projected on one or two directions, for the plot.",
+    input: W2wProjectionInput,
+    output: W2wProjection,
+  }),
+  'w2w.preview': method({
+    summary: 'Move a LoRA along directions without writing it: read-outs for the strength sliders.',
+    input: W2wPreviewInput,
+    output: W2wPreview,
+    cli: { args: ['lora'], flags: { directions: 'direction' } },
+  }),
+  'w2w.edit': method({
+    summary: 'Move a LoRA along directions and export it as a new rank-1 kohya file (ComfyUI-loadable).',
+    input: W2wEditInput,
+    output: W2wExport,
+    cli: { args: ['lora'], flags: { directions: 'direction' } },
+  }),
+  'w2w.sample': method({
+    summary: 'Draw a new LoRA from the space (a Gaussian per component) and export it.',
+    input: W2wSampleInput,
+    output: W2wExport,
   }),
   'store.backup': method({
     summary: 'Copy the database to a dated file in the data folder, page by page, as a job.',

@@ -30,8 +30,15 @@ export {
 } from './safetensors.header';
 export type { SafetensorsHeader, TensorInfo } from './safetensors.header';
 export { hasPickleExtension, SafetensorsReader, withSafetensors } from './safetensors.reader';
-export { writeSafetensors } from './safetensors.writer';
-export type { TensorData, TensorToWrite, WriteResult, WriteSafetensorsOptions } from './safetensors.writer';
+export { createSafetensorsFile, writeSafetensors } from './safetensors.writer';
+export type {
+  PositionalSafetensorsFile,
+  TensorData,
+  TensorSpec,
+  TensorToWrite,
+  WriteResult,
+  WriteSafetensorsOptions,
+} from './safetensors.writer';
 export { denseDelta, lowRankDelta } from './formats/delta';
 export type { TensorLoader } from './formats/delta';
 export { normalizeLora, parseLora } from './formats/lora.parser';

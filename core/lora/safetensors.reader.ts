@@ -124,6 +124,36 @@ export class SafetensorsReader implements Disposable {
     }
   }
 
+  /**
+   * Part of a tensor's bytes, read into `into` from byte `offset` within the tensor: for tensors too big
+   * to read whole (a weight space's components).
+   */
+  async readInto(name: string, offset: number, into: Uint8Array): Promise<void> {
+    if (this.closed) throw new AtelierError('INTERNAL', `Reader for ${this.path} is closed.`);
+    const info = this.tensor(name);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + into.byteLength > info.end - info.begin) {
+      throw new AtelierError(
+        'INVALID_INPUT',
+        `A read of ${into.byteLength} bytes at ${offset} is outside “${name}”.`,
+      );
+    }
+    try {
+      let done = 0;
+      while (done < into.byteLength) {
+        const { bytesRead } = await this.handle.read(
+          into,
+          done,
+          into.byteLength - done,
+          this.header.dataOffset + info.begin + offset + done,
+        );
+        if (bytesRead === 0) throw new Error('unexpected end of file');
+        done += bytesRead;
+      }
+    } catch (error) {
+      throw fileSystemError(error, this.path, 'read');
+    }
+  }
+
   /** The tensor as float32, row-major in its stored shape. */
   async readFloat32(name: string): Promise<Float32Array> {
     const info = this.tensor(name);

@@ -233,3 +233,92 @@ export async function writeSafetensors(
     throw fileSystemError(error, destination, 'write');
   }
 }
+
+/** A tensor of a file written piece by piece: its data comes later, through `write`. */
+export interface TensorSpec {
+  readonly dtype: 'F32' | 'F64';
+  readonly shape: readonly number[];
+}
+
+/**
+ * A safetensors file being written at known positions, for tensors too big to hold whole (a weight
+ * space's components: m × D float32, gigabytes for SDXL). The header is fixed up front; `write` puts
+ * values anywhere in a tensor; regions never written read as zeros. Like `writeSafetensors`, the file
+ * is built under a temporary name and appears under its real name only at `commit`.
+ */
+export interface PositionalSafetensorsFile {
+  /** Writes `values` (the tensor's dtype: Float32Array for F32) at element `offset` of the tensor. */
+  write(name: string, offset: number, values: Float32Array | Float64Array): Promise<void>;
+  commit(): Promise<{ readonly path: string; readonly bytes: number }>;
+  /** Removes the temporary file; safe to call after a failed write. */
+  abort(): Promise<void>;
+}
+
+export async function createSafetensorsFile(
+  destination: string,
+  specs: Readonly<Record<string, TensorSpec>>,
+  options: Pick<WriteSafetensorsOptions, 'metadata' | 'overwrite'> = {},
+): Promise<PositionalSafetensorsFile> {
+  const overwrite = options.overwrite ?? false;
+  if (!overwrite && (await exists(destination))) throw outputExists('output_exists', destination);
+  const { planned, dataLength } = planTensors(
+    Object.entries(specs).map(([name, spec]) => [name, { ...spec, data: new Uint8Array(0) }] as const),
+  );
+  const header = headerBytes(planned, options.metadata ?? {});
+  const places = new Map(planned.map((p) => [p.name, p]));
+  const temp = path.join(
+    path.dirname(destination),
+    `.${path.basename(destination)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temp, 'wx');
+    await handle.write(header, 0, header.byteLength, 0);
+    await handle.truncate(header.byteLength + dataLength);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw fileSystemError(error, destination, 'write');
+  }
+  const file = handle;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await file.close();
+  };
+  return {
+    async write(name, offset, values) {
+      const place = places.get(name);
+      if (!place) throw invalid(`There is no tensor “${name}” in this file.`, name);
+      const size = dtypeSize(place.tensor.dtype);
+      const expected = place.tensor.dtype === 'F32' ? Float32Array : Float64Array;
+      if (!(values instanceof expected)) throw invalid(`Tensor “${name}” takes ${expected.name}.`, name);
+      if (!Number.isSafeInteger(offset) || offset < 0 || (offset + values.length) * size > place.byteLength) {
+        throw invalid(`A write of ${values.length} values at ${offset} does not fit tensor “${name}”.`, name);
+      }
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      try {
+        await file.write(bytes, 0, bytes.byteLength, header.byteLength + place.begin + offset * size);
+      } catch (error) {
+        throw fileSystemError(error, destination, 'write');
+      }
+    },
+    async commit() {
+      try {
+        await file.sync();
+        await close();
+        await publish(temp, destination, overwrite);
+      } catch (error) {
+        await close().catch(() => undefined);
+        await unlink(temp).catch(() => undefined);
+        throw fileSystemError(error, destination, 'write');
+      }
+      return { path: destination, bytes: header.byteLength + dataLength };
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+    },
+  };
+}

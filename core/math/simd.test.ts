@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gramAAt, gramAtA } from './gram';
+import { matmulTransA } from './matmul';
 import { createRng, fillGaussian } from './rng';
 import { createSimdKernels, type SimdKernels } from './simd';
 
@@ -134,6 +135,76 @@ describe('SIMD kernels', () => {
       for (let i = 0; i < m; i++) s += z[i]! * a[i * n + j]!;
       expect(view[wAt / 8 + j]).toBeCloseTo(s, 12);
     }
+  });
+
+  it.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [37, 13, 11],
+    [129, 4, 4],
+    [130, 131, 9],
+    [300, 257, 6],
+    [257, 7, 133],
+    [64, 2, 1],
+    [5, 1, 3],
+    [17, 6, 5],
+  ])('gemmAtB with k=%i, m=%i, n=%i accumulates Aᵀ·B like matmulTransA', (kk, m, n) => {
+    const k = kernels();
+    const a = fillGaussian(rng, new Float64Array(kk * m));
+    const b = fillGaussian(rng, new Float64Array(kk * n));
+    const start = fillGaussian(rng, new Float64Array(m * n));
+    // Odd 8-byte offsets (not 16-aligned) and a sentinel word after out.
+    const [at, bt, ot] = [8, 8 * (kk * m + 3), 8 * (kk * m + kk * n + 5)];
+    k.reserve(ot + 8 * m * n + 64);
+    const view = new Float64Array(k.memory.buffer);
+    view.set(a, at / 8);
+    view.set(b, bt / 8);
+    view.set(start, ot / 8);
+    view[ot / 8 + m * n] = 12345;
+    view[ot / 8 - 1] = 54321;
+    k.gemmAtB(at, kk, m, bt, n, ot);
+    const ref = matmulTransA(a, b, kk, m, n);
+    const got = new Float64Array(k.memory.buffer, ot, m * n);
+    let worst = 0;
+    for (let i = 0; i < m * n; i++) {
+      const expected = start[i]! + ref[i]!;
+      worst = Math.max(worst, Math.abs(got[i]! - expected) / Math.max(1, Math.abs(expected)));
+    }
+    expect(worst).toBeLessThan(1e-12);
+    expect(view[ot / 8 + m * n]).toBe(12345);
+    expect(view[ot / 8 - 1]).toBe(54321);
+    expect(Array.from(new Float64Array(k.memory.buffer, at, kk * m))).toEqual(Array.from(a));
+    expect(Array.from(new Float64Array(k.memory.buffer, bt, kk * n))).toEqual(Array.from(b));
+  });
+
+  it('gemmAtB is exact on small integers, a no-op for k = 0, and refuses bad shapes', () => {
+    const k = kernels();
+    const [kk, m, n] = [9, 6, 5];
+    const a = Float64Array.from({ length: kk * m }, (_, i) => (i % 7) - 3);
+    const b = Float64Array.from({ length: kk * n }, (_, i) => (i % 5) - 2);
+    const [at, bt, ot] = [0, 8 * kk * m, 8 * (kk * m + kk * n)];
+    const view = new Float64Array(k.memory.buffer);
+    view.set(a, at / 8);
+    view.set(b, bt / 8);
+    view.fill(1, ot / 8, ot / 8 + m * n);
+    k.gemmAtB(at, 0, m, bt, n, ot);
+    k.gemmAtB(at, kk, 0, bt, n, ot);
+    k.gemmAtB(at, kk, m, bt, 0, ot);
+    expect(Array.from(new Float64Array(k.memory.buffer, ot, m * n))).toEqual(
+      new Array<number>(m * n).fill(1),
+    );
+    k.gemmAtB(at, kk, m, bt, n, ot);
+    k.gemmAtB(at, kk, m, bt, n, ot);
+    const ref = matmulTransA(a, b, kk, m, n);
+    expect(Array.from(new Float64Array(k.memory.buffer, ot, m * n))).toEqual(
+      Array.from(ref, (v) => 1 + 2 * v),
+    );
+    const end = k.memory.buffer.byteLength;
+    expect(() => k.gemmAtB(4, kk, m, bt, n, ot)).toThrow(RangeError);
+    expect(() => k.gemmAtB(at, 2.5, m, bt, n, ot)).toThrow(RangeError);
+    expect(() => k.gemmAtB(at, kk, -1, bt, n, ot)).toThrow(RangeError);
+    expect(() => k.gemmAtB(at, kk, m, bt, n, end - 8)).toThrow(RangeError);
+    expect(() => k.gemmAtB(end - 8, kk, m, bt, n, ot)).toThrow(RangeError);
   });
 
   it('grows its memory and refuses misaligned or out-of-range offsets', () => {

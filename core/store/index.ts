@@ -30,6 +30,15 @@ export type {
   StoredImageVersion,
 } from './image.types';
 export { SqliteLoraFileRepository } from './lora-file.repository';
+export { SqliteW2wRepository } from './w2w.repository';
+export type {
+  NewDirection,
+  NewSpace,
+  NewSpaceMember,
+  StoredDirection,
+  StoredSpace,
+  StoredSpaceMember,
+} from './w2w.repository';
 export { ftsMatchOf } from './lora-list.query';
 export type {
   LoraFileHashes,

@@ -31,6 +31,7 @@ const EXPECTED_TABLES = [
   'users',
   'w2w_directions',
   'w2w_edits',
+  'w2w_space_members',
   'w2w_spaces',
 ];
 

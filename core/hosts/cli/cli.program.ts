@@ -58,9 +58,14 @@ function addMethodCommand(
   actions: CliActions,
 ): void {
   const spec = methods[method];
-  const { args, options } = optionsOf(spec);
+  const { args, argTypes, options } = optionsOf(spec);
   const command = parent.command(commandName).description(spec.summary).exitOverride();
-  for (const arg of args) command.argument(`<${arg}>`);
+  args.forEach((arg, i) => {
+    // An array argument is variadic (`w2w build <loras...>`) and may be left out for its default.
+    if (argTypes[i] === 'array') command.argument(`[${arg}...]`);
+    else command.argument(`<${arg}>`);
+  });
+  const attributes = new Map<string, string>();
   for (const option of options) {
     // Booleans work as bare flags (`--overwrite`) and still take an explicit `--follow-symlinks false`.
     const placeholder =
@@ -73,17 +78,21 @@ function addMethodCommand(
     if (option.choices) flag.choices(option.choices);
     if (option.required) flag.makeOptionMandatory();
     command.addOption(flag);
+    attributes.set(option.field, flag.attributeName());
   }
   command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
     const values = self.opts<Record<string, unknown>>();
     const input: Record<string, unknown> = {};
     args.forEach((arg, i) => {
-      const option = { field: arg, flag: '', description: '', type: 'string' as const, required: true };
-      input[arg] = coerceOption(option, received[i]);
+      const type = argTypes[i] ?? 'string';
+      const option = { field: arg, flag: '', description: '', type, required: true };
+      const value = received[i];
+      if (type === 'array' && (!Array.isArray(value) || value.length === 0)) return;
+      input[arg] = coerceOption(option, value);
     });
     for (const option of options) {
-      const value = values[option.field];
+      const value = values[attributes.get(option.field) ?? option.field];
       if (value !== undefined) input[option.field] = coerceOption(option, value);
     }
     await actions.invoke(method, input, self.optsWithGlobals<GlobalOptions>());

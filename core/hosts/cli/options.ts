@@ -32,13 +32,22 @@ function typeOf(property: JsonSchemaProperty): CliOption['type'] {
 }
 
 /** The CLI's options for a method, read from its input schema, so a new contract field needs no CLI code. */
-export function optionsOf(spec: MethodSpec): { args: string[]; options: CliOption[] } {
+export function optionsOf(spec: MethodSpec): {
+  args: string[];
+  /** Positional arguments' types; an `array` one is variadic and must come last. */
+  argTypes: CliOption['type'][];
+  options: CliOption[];
+} {
   const schema = z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, JsonSchemaProperty>;
     required?: string[];
   };
   const args = [...(spec.cli?.args ?? [])];
   const required = new Set(schema.required ?? []);
+  const argTypes = args.map((arg) => {
+    const property = schema.properties?.[arg];
+    return property ? typeOf(property) : 'string';
+  });
   const options = Object.entries(schema.properties ?? {})
     .filter(([field]) => !args.includes(field))
     .map(([field, property]): CliOption => {
@@ -48,14 +57,14 @@ export function optionsOf(spec: MethodSpec): { args: string[]; options: CliOptio
         property.anyOf?.flatMap((p) => p.enum ?? (p.const === undefined ? [] : [p.const]));
       return {
         field,
-        flag: `--${kebab(field)}`,
+        flag: `--${kebab(spec.cli?.flags?.[field] ?? field)}`,
         description: property.description ?? '',
         type: typeOf(property),
         required: required.has(field),
         ...(choices && choices.length > 0 ? { choices: choices.map(String) } : {}),
       };
     });
-  return { args, options };
+  return { args, argTypes, options };
 }
 
 /** Turns a flag's text into the JSON the schema expects; the engine still validates the result. */

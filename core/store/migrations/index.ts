@@ -4,6 +4,7 @@ import libraryIndexes from './0003-library-indexes';
 import images from './0004-images';
 import imagegem from './0005-imagegem';
 import searchSpeed from './0006-search-speed';
+import w2w from './0007-w2w';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   images,
   imagegem,
   searchSpeed,
+  w2w,
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,0 +1,11 @@
+export { W2wService } from './w2w.service';
+export type { W2wServiceOptions } from './w2w.service';
+export { buildSpace } from './space.build';
+export type { BuildSpaceOptions, BuiltSpace, MemberSource } from './space.build';
+export { SpaceFile } from './space.file';
+export { readRank1, flatten, unflatten } from './vectorize';
+export type { LoraRank1 } from './vectorize';
+export { trainDirection, directionProbability, debiasDirection } from './direction';
+export type { DirectionMethod, LabeledSet, TrainedDirection } from './direction';
+export { writePlantedCollection } from './fixtures/planted-collection';
+export type { PlantedCollection, PlantedCollectionOptions } from './fixtures/planted-collection';
