@@ -186,9 +186,8 @@ describe('w2w through the engine', () => {
       directions: ['planted=4'],
       outDir,
     });
-    const [base, two, four] = await Promise.all(
-      [zero.path, first.path, third.path].map((file) => readRank1(file, { canonical: false })),
-    );
+    const read = (file: string) => readRank1(file, { canonical: false });
+    const [base, two, four] = await Promise.all([read(zero.path), read(first.path), read(third.path)]);
     const key = [...base.pairs.keys()][0]!;
     const step2 = two.pairs.get(key)!.u.map((x, i) => x - base.pairs.get(key)!.u[i]!);
     const step4 = four.pairs.get(key)!.u.map((x, i) => x - base.pairs.get(key)!.u[i]!);
