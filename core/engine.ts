@@ -103,13 +103,15 @@ export function createEngine(options: EngineOptions): Engine {
   const importer = new ImageGemImporter(new SqliteImageGemRepository(database.connection));
   jobs.register(IMPORT_JOB, (input, context) => importer.run(ImportInput.parse(input), context));
   const w2wRepository = new SqliteW2wRepository(database.connection);
-  const w2w = new W2wService({
-    repository: w2wRepository,
-    listLoras: (query) => loras.list(query),
-    folders: () => folders.list(),
-    likedLoraFileIds: () => w2wRepository.likedLoraFileIds(LOCAL_USER_ID),
-    dataDir,
-  });
+  const w2w = disposables.add(
+    new W2wService({
+      repository: w2wRepository,
+      listLoras: (query) => loras.list(query),
+      folders: () => folders.list(),
+      likedLoraFileIds: () => w2wRepository.likedLoraFileIds(LOCAL_USER_ID),
+      dataDir,
+    }),
+  );
   jobs.register(W2W_BUILD_JOB, (input, context) => w2w.build(W2wBuildInput.parse(input), context));
   const stats = new DatasetStatsService(new SqliteStatsRepository(database.connection));
   const app = new AppService({

@@ -150,7 +150,13 @@ export function trainDirection(
   const kernelCv = gram?.kernel
     ? (fold: Int32Array, k: number): Float64Array => lstsqKernelHeldOut(problem, full.state!, fold, k)
     : undefined;
-  const { accuracy, folds } = crossValidate(problem, counts, rng, (rows) => fit(rows, full), kernelCv);
+  const { accuracy, folds, heldOut } = crossValidate(
+    problem,
+    counts,
+    rng,
+    (rows) => fit(rows, full),
+    kernelCv,
+  );
 
   const weights = full.w;
   const bias = full.b - dot(weights, 0, mean, 0, m);
@@ -159,7 +165,9 @@ export function trainDirection(
   return {
     weights,
     bias,
-    calibration: plattScale(train, labels),
+    // Calibrated on held-out scores where there are any (CalibratedClassifierCV's way): with m ≥ n the
+    // training scores are separable and a fit on them says 0 % or 100 % almost everywhere.
+    calibration: plattScale(heldOut ?? train, labels),
     accuracy,
     folds,
     pattern: activationPattern(coefficients, n, m, weights),
@@ -179,9 +187,9 @@ function crossValidate(
   rng: ReturnType<typeof createRng>,
   fit: (rows: Int32Array) => LinearFit,
   heldOutScores?: (fold: Int32Array, k: number) => Float64Array,
-): { accuracy: number; folds: number } {
+): { accuracy: number; folds: number; heldOut: Float64Array | null } {
   const smaller = Math.min(counts[0]!, counts[1]!);
-  if (smaller < 2) return { accuracy: Number.NaN, folds: 0 };
+  if (smaller < 2) return { accuracy: Number.NaN, folds: 0, heldOut: null };
   const { n, m, x, y } = p;
   const k = smaller >= 5 ? 5 : n <= 100 ? n : smaller;
   const fold = new Int32Array(n);
@@ -212,7 +220,7 @@ function crossValidate(
   }
   let correct = 0;
   for (let i = 0; i < n; i++) if ((held[i]! > 0 ? 1 : -1) === y[i]) correct++;
-  return { accuracy: correct / n, folds: k };
+  return { accuracy: correct / n, folds: k, heldOut: held };
 }
 
 /**

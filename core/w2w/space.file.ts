@@ -206,4 +206,8 @@ export class SpaceFile {
   close(): Promise<void> {
     return this.reader.close();
   }
+
+  dispose(): void {
+    this.reader.dispose();
+  }
 }

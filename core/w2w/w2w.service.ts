@@ -17,6 +17,7 @@ import {
   type W2wSpaceInfo,
   type W2wSpaceSummary,
 } from '../api';
+import type { Disposable } from '../common';
 import type { JobContext } from '../jobs';
 import { createRng, fillGaussian } from '../math';
 import type { SqliteW2wRepository, StoredDirection, StoredSpace } from '../store';
@@ -45,12 +46,20 @@ const SESSIONS_KEPT = 2;
  * The W2W editor's use cases over the store, space files and the library: build (a job), directions,
  * projections, previews for the sliders, edits and samples exported as new kohya files.
  */
-export class W2wService {
+export class W2wService implements Disposable {
   private readonly spaces = new Map<string, Promise<SpaceFile>>();
   private readonly directionsLoaded = new Map<string, Promise<LoadedDirection>>();
   private sessions: { key: string; session: Promise<EditSession> }[] = [];
 
   constructor(private readonly options: W2wServiceOptions) {}
+
+  /** Closes the space files opened for editing. */
+  dispose(): void {
+    for (const open of this.spaces.values()) void open.then((file) => file.dispose()).catch(() => undefined);
+    this.spaces.clear();
+    this.sessions = [];
+    this.directionsLoaded.clear();
+  }
 
   private get root(): string {
     return path.join(this.options.dataDir, 'w2w');
@@ -72,6 +81,7 @@ export class W2wService {
         'Say which LoRAs to build over: files, --tag <tag> or --all-sdxl.',
       );
     }
+    this.memberSources(input);
   }
 
   async build(input: W2wBuildInput, context: JobContext): Promise<W2wSpaceInfo> {

@@ -68,13 +68,17 @@ function addMethodCommand(
   const attributes = new Map<string, string>();
   for (const option of options) {
     // Booleans work as bare flags (`--overwrite`) and still take an explicit `--follow-symlinks false`.
+    // A list option takes several values (`--tag a b`), except where the command has positional
+    // arguments: there it would swallow them, so it repeats instead (`--direction a=1 --direction b=2 <lora>`).
+    const repeated = option.type === 'array' && args.length > 0;
     const placeholder =
-      option.type === 'array'
+      option.type === 'array' && !repeated
         ? `<${option.field}...>`
         : option.type === 'boolean'
           ? '[true|false]'
           : `<${option.field}>`;
     const flag = new Option(`${option.flag} ${placeholder}`, option.description);
+    if (repeated) flag.argParser((value: string, previous: unknown) => [...((previous as string[] | undefined) ?? []), value]);
     if (option.choices) flag.choices(option.choices);
     if (option.required) flag.makeOptionMandatory();
     command.addOption(flag);

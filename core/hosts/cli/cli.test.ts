@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../testing';
+import { writePlantedCollection } from '../../w2w';
 import { runCli } from './main';
 
 let dir: ReturnType<typeof tempDir>;
@@ -119,6 +120,51 @@ describe('atelier CLI', () => {
     );
     expect(forced.code).toBe(0);
   });
+
+  it('w2w build <loras...>, direction, then edit with a repeated --direction before the LoRA', async () => {
+    const loras = path.join(dir.path, 'loras');
+    mkdirSync(loras);
+    const { files } = await writePlantedCollection({ dir: loras, count: 8, scale: 32 });
+    const paths = files.map((f) => f.path);
+    const built = await cli('w2w', 'build', '--name', 'demo', '--layers', 'attn_v', ...paths, '--json');
+    expect(built.err).toBe('');
+    expect((JSON.parse(built.out) as { result: { memberCount: number } }).result.memberCount).toBe(8);
+    const positive = paths.filter((_, i) => i % 2 === 0);
+    const negative = paths.filter((_, i) => i % 2 === 1);
+    const learned = await cli(
+      'w2w',
+      'direction',
+      '--space',
+      'demo',
+      '--name',
+      'even',
+      '--positive',
+      ...positive,
+      '--negative',
+      ...negative,
+      '--json',
+    );
+    expect(learned.code).toBe(0);
+    const out = path.join(dir.path, 'edited.safetensors');
+    const edited = await cli(
+      'w2w',
+      'edit',
+      '--space',
+      'demo',
+      '--direction',
+      'even=1',
+      '--direction',
+      'even=0.5',
+      paths[1]!,
+      '--out',
+      out,
+      '--json',
+    );
+    expect(edited.err).toBe('');
+    const result = JSON.parse(edited.out) as { path: string; directions: { strength: number }[] };
+    expect(result.path).toBe(out);
+    expect(result.directions.map((d) => d.strength)).toEqual([1, 0.5]);
+  }, 30_000);
 
   it('works as `npx atelier` through its bin script', () => {
     const bin = path.resolve(import.meta.dirname, 'bin.mjs');
