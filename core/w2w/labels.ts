@@ -28,7 +28,7 @@ export interface ResolvedLabels {
 /**
  * Turns labels into labeled coefficient rows. A label is `@liked` (library LoRAs the artist reacted
  * to or generated with), `@rest` (every member not labeled positive; negative side only), an
- * existing LoRA file (a member by path or weights, otherwise read and projected), or a tag (library
+ * LoRA file (a `.safetensors` name or a path: a member by path or weights, otherwise read and projected), or a tag (library
  * LoRAs carrying it, matched to members by library id or tensor hash).
  */
 export async function resolveLabels(
@@ -59,7 +59,7 @@ export async function resolveLabels(
         }
         continue;
       }
-      if (label.endsWith('.safetensors') || existsSync(label)) {
+      if (label.endsWith('.safetensors') || label.includes('/') || label.includes('\\')) {
         const file = path.resolve(label);
         if (!existsSync(file)) throw new AtelierError('PATH_NOT_FOUND', `There is no LoRA file at ${file}.`);
         const known = context.libraryFile(file);
