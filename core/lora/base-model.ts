@@ -17,33 +17,66 @@ interface Vote {
   readonly evidence: string;
 }
 
-function structureVotes(modules: readonly LoraModule[]): Vote[] {
-  const votes: Vote[] = [];
-  const keys = modules.map((m) => m.key);
-  const some = (pattern: RegExp) => keys.some((key) => pattern.test(key));
+/** Name patterns the vote looks for, one bit each. */
+const KEY_PATTERNS: readonly RegExp[] = [
+  /(double_blocks|single_blocks|single_transformer_blocks)_\d+/,
+  /joint_blocks_\d+/,
+  /^lora_transformer_transformer_blocks_\d+_attn_add_q_proj/,
+  /single_transformer_blocks/,
+  /^lora_unet_(input_blocks_[78]_1|output_blocks_[0-2]_1|middle_block_1)_transformer_blocks_[1-9]/,
+  /^lora_unet_(down_blocks_0_attentions|down_blocks_3|up_blocks_3)_/,
+];
+const [FLUX, JOINT, SD3_ADD_Q, SINGLE, SDXL_STACKS, SD15_LAYOUT] = KEY_PATTERNS.map((_, bit) => 1 << bit) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
-  if (some(/(double_blocks|single_blocks|single_transformer_blocks)_\d+/)) {
+/**
+ * Which patterns a module key matches, cached per key: a library scan asks about the same SDXL keys
+ * in every file. Bounded: past the limit it starts over.
+ */
+const keyFlagCache = new Map<string, number>();
+function keyFlags(key: string): number {
+  let flags = keyFlagCache.get(key);
+  if (flags === undefined) {
+    flags = 0;
+    for (let bit = 0; bit < KEY_PATTERNS.length; bit++) if (KEY_PATTERNS[bit]!.test(key)) flags |= 1 << bit;
+    if (keyFlagCache.size >= 1 << 16) keyFlagCache.clear();
+    keyFlagCache.set(key, flags);
+  }
+  return flags;
+}
+
+/** What the structural vote reads of a module; `LoraModule` has it all. */
+export type ModuleEvidence = Pick<LoraModule, 'key' | 'target' | 'kind' | 'inFeatures'>;
+
+function structureVotes(modules: readonly ModuleEvidence[]): Vote[] {
+  const votes: Vote[] = [];
+  let seen = 0;
+  for (const m of modules) seen |= keyFlags(m.key);
+  const some = (flag: number) => (seen & flag) !== 0;
+
+  if (some(FLUX)) {
     votes.push({ model: 'flux', strong: true, evidence: 'Flux double/single transformer blocks' });
   }
-  if (
-    some(/joint_blocks_\d+/) ||
-    (some(/^lora_transformer_transformer_blocks_\d+_attn_add_q_proj/) && !some(/single_transformer_blocks/))
-  ) {
+  if (some(JOINT) || (some(SD3_ADD_Q) && !some(SINGLE))) {
     votes.push({ model: 'sd3', strong: true, evidence: 'SD3 joint transformer blocks' });
   }
   if (modules.some((m) => m.target === 'te2')) {
     votes.push({ model: 'sdxl', strong: true, evidence: 'second text encoder (te2) present' });
   }
-  if (
-    some(/^lora_unet_(input_blocks_[78]_1|output_blocks_[0-2]_1|middle_block_1)_transformer_blocks_[1-9]/)
-  ) {
+  if (some(SDXL_STACKS)) {
     votes.push({
       model: 'sdxl',
       strong: true,
       evidence: 'UNet stacks with up to 10 transformer blocks (SDXL layout)',
     });
   }
-  if (some(/^lora_unet_(down_blocks_0_attentions|down_blocks_3|up_blocks_3)_/)) {
+  if (some(SD15_LAYOUT)) {
     votes.push({
       model: 'sd15',
       strong: false,
@@ -136,7 +169,7 @@ function variantOf(
  * breaks ties, because metadata is copied between files and is sometimes wrong.
  */
 export function detectBaseModel(
-  modules: readonly LoraModule[],
+  modules: readonly ModuleEvidence[],
   metadata: Readonly<Record<string, string>>,
 ): BaseModelDetection {
   const structural = structureVotes(modules);

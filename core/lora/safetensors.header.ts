@@ -1,5 +1,6 @@
 import { type Dtype, dtypeSize, isDtype } from './dtype';
 import { invalidLoraFile, unsafeFileFormat } from './errors';
+import { parseHeaderFast } from './safetensors.header.fast';
 
 /** Larger headers exist only in hostile files; real LoRAs with big `ss_tag_frequency` stay under a few MB. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -164,6 +165,22 @@ export function parseSafetensorsHeader(
       filePath,
     );
   }
+  return (
+    parseHeaderFast(bytes, headerLength, fileSize) ??
+    parseHeaderExact(bytes, headerLength, fileSize, filePath)
+  );
+}
+
+/**
+ * The reference road: JSON.parse, then every check with its typed error. `parseHeaderFast` answers
+ * for well-formed headers and leaves everything else, damaged files included, to this.
+ */
+export function parseHeaderExact(
+  bytes: Uint8Array,
+  headerLength: number,
+  fileSize: number,
+  filePath?: string,
+): SafetensorsHeader {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(

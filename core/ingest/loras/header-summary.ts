@@ -40,18 +40,138 @@ function rankOf(module: LoraModule): number | null {
   return factor?.shape[0] ?? null;
 }
 
-function countBy<T>(values: Iterable<T>, keyOf: (value: T) => string | null): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) {
-    const key = keyOf(value);
-    if (key !== null) counts[key] = (counts[key] ?? 0) + 1;
+/** `a.localeCompare(b)` without its per-call collator lookup: the same default-locale collation. */
+const collator = new Intl.Collator();
+
+/** Sort order of training tags: most frequent first, then by name. */
+function tagOrder(a: readonly [string, number], b: readonly [string, number]): number {
+  return b[1] - a[1] || collator.compare(a[0], b[0]);
+}
+
+/**
+ * The first `limit` entries as a stable sort by `order` would give them, keeping only those: a big
+ * dataset has thousands of tags, and almost every one loses to the current last place in one comparison.
+ */
+function topEntries<T>(entries: Iterable<T>, limit: number, order: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  for (const entry of entries) {
+    if (top.length === limit && order(entry, top[limit - 1]!) >= 0) continue;
+    // After every entry it ties with, as a stable sort leaves it.
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order(entry, top[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, entry);
+    if (top.length > limit) top.pop();
   }
-  return counts;
+  return top;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** All digits: such keys come first in a parsed object's key order, which this reader does not copy. */
+function isIndexLike(key: string): boolean {
+  return key.length > 0 && /^\d+$/.test(key);
+}
+
+/**
+ * Tag totals read straight from `{"folder": {"tag": count, …}, …}` text, without building the
+ * objects (a big dataset has thousands of tags). Null when the text is anything else, even valid
+ * JSON (fractional counts, nested values, repeated or numeric keys…): `trainingTags` then parses it.
+ */
+function tagTotalsFast(raw: string): Map<string, number> | null {
+  const end = raw.length;
+  let p = 0;
+  const space = () => {
+    while (p < end && isJsonSpace(raw.charCodeAt(p))) p++;
+    return p < end ? raw.charCodeAt(p) : -1;
+  };
+  const string = (): string | null => {
+    if (space() !== QUOTE) return null;
+    const start = ++p;
+    let escaped = false;
+    for (; p < end; p++) {
+      const c = raw.charCodeAt(p);
+      if (c === QUOTE) break;
+      if (c < 0x20) return null;
+      if (c === BACKSLASH) {
+        escaped = true;
+        p++;
+      }
+    }
+    if (p >= end) return null;
+    p++;
+    if (!escaped) return raw.slice(start, p - 1);
+    try {
+      return JSON.parse(raw.slice(start - 1, p)) as string;
+    } catch {
+      return null;
+    }
+  };
+  const integer = (): number => {
+    space();
+    const start = p;
+    let value = 0;
+    while (p < end) {
+      const c = raw.charCodeAt(p);
+      if (c < 0x30 || c > 0x39) break;
+      value = value * 10 + (c - 0x30);
+      p++;
+    }
+    const digits = p - start;
+    if (digits === 0 || digits > 15 || (digits > 1 && raw.charCodeAt(start) === 0x30)) return -1;
+    return value;
+  };
+  /** `{` … `}` of `key: value` pairs, `value` reading one value; false when anything is off. */
+  const object = (value: (key: string) => boolean): boolean => {
+    if (space() !== 0x7b) return false;
+    p++;
+    if (space() === 0x7d) {
+      p++;
+      return true;
+    }
+    for (;;) {
+      const key = string();
+      if (key === null || isIndexLike(key) || space() !== 0x3a) return false;
+      p++;
+      if (!value(key)) return false;
+      const c = space();
+      p++;
+      if (c === 0x7d) return true;
+      if (c !== 0x2c) return false;
+    }
+  };
+  const totals = new Map<string, number>();
+  const folders = new Set<string>();
+  const ok = object((folder) => {
+    if (folders.has(folder)) return false;
+    folders.add(folder);
+    const seen = new Set<string>();
+    return object((tag) => {
+      const count = integer();
+      if (count < 0 || seen.has(tag)) return false;
+      seen.add(tag);
+      const name = tag.trim();
+      if (name !== '') totals.set(name, (totals.get(name) ?? 0) + count);
+      return true;
+    });
+  });
+  return ok && space() === -1 ? totals : null;
 }
 
 /** The most frequent training tags across kohya's dataset folders (`ss_tag_frequency`). */
 function trainingTags(raw: string | undefined): string[] {
   if (raw === undefined || raw.length > TAG_FREQUENCY_PARSE_LIMIT) return [];
+  const fast = tagTotalsFast(raw);
+  if (fast !== null) return topEntries(fast.entries(), TRAINING_TAGS, tagOrder).map(([tag]) => tag);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -67,10 +187,7 @@ function trainingTags(raw: string | undefined): string[] {
       if (name !== '' && typeof count === 'number') totals.set(name, (totals.get(name) ?? 0) + count);
     }
   }
-  return [...totals.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, TRAINING_TAGS)
-    .map(([tag]) => tag);
+  return topEntries(totals.entries(), TRAINING_TAGS, tagOrder).map(([tag]) => tag);
 }
 
 /**
@@ -80,10 +197,18 @@ function trainingTags(raw: string | undefined): string[] {
 export function summarizeHeader(header: SafetensorsHeader, filePath: string): HeaderSummary {
   const parsed = normalizeLora({ tensors: header.tensors, metadata: header.metadata, path: filePath });
   const base = detectBaseModel(parsed.modules, parsed.metadata);
-  const ranks = Object.entries(countBy(parsed.modules, (m) => String(rankOf(m) ?? '')))
-    .filter(([rank]) => rank !== '')
+  const byRank: Record<string, number> = {};
+  const countsByTarget: Record<string, number> = {};
+  for (const module of parsed.modules) {
+    countsByTarget[module.target] = (countsByTarget[module.target] ?? 0) + 1;
+    const rank = rankOf(module);
+    if (rank !== null) byRank[rank] = (byRank[rank] ?? 0) + 1;
+  }
+  const ranks = Object.entries(byRank)
     .map(([rank, modules]) => ({ rank: Number(rank), modules }))
     .sort((a, b) => b.modules - a.modules || a.rank - b.rank);
+  const dtypes: Record<string, number> = {};
+  for (const tensor of header.tensors.values()) dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
   const metadata: Record<string, string> = {};
   for (const key of KEPT_METADATA) {
     const value = header.metadata[key];
@@ -99,9 +224,9 @@ export function summarizeHeader(header: SafetensorsHeader, filePath: string): He
       base: { model: base.baseModel, confidence: base.confidence, variant: base.variant },
       tensorCount: header.tensors.size,
       dataBytes: header.dataLength,
-      dtypes: countBy(header.tensors.values(), (t) => t.dtype),
+      dtypes,
       moduleCount: parsed.modules.length,
-      countsByTarget: countBy(parsed.modules, (m) => m.target),
+      countsByTarget,
       ranks,
       doraModules: parsed.doraModules,
       problems: parsed.problems.slice(0, 10).map((p) => p.message),

@@ -1,3 +1,5 @@
+import { memoizeByName } from './key-memo';
+
 /** What a tensor is within its module. */
 export type TensorRole =
   | 'down'
@@ -105,8 +107,7 @@ function splitRole(name: string): { base: string; role: TensorRole } | null {
   return null;
 }
 
-/** Parses one tensor name; null when it follows no known LoRA layout. */
-export function parseLoraKey(name: string): KeyParts | null {
+function parseUncached(name: string): KeyParts | null {
   const split = splitRole(name);
   if (split === null) return null;
   const { base, role } = split;
@@ -123,4 +124,11 @@ export function parseLoraKey(name: string): KeyParts | null {
   if (BARE_UNET.test(base))
     return { name, naming: 'peft', network: 'unet', path: base.replaceAll('.', '_'), role };
   return null;
+}
+
+const parseCached = memoizeByName(parseUncached);
+
+/** Parses one tensor name; null when it follows no known LoRA layout. The result is shared: do not change it. */
+export function parseLoraKey(name: string): KeyParts | null {
+  return parseCached(name);
 }

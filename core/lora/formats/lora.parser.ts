@@ -1,10 +1,12 @@
+import { isFloatDtype } from '../dtype';
 import { notALora } from '../errors';
 import type { LoraFormat, LoraModule, ModuleTarget } from '../lora.types';
 import type { TensorInfo } from '../safetensors.header';
 import type { SafetensorsReader } from '../safetensors.reader';
+import { memoizeByName } from './key-memo';
 import { type KeyNaming, type KeyParts, parseLoraKey } from './lora-keys';
 import { type AlphaLookup, buildModule, type ModuleGroup } from './module-builder';
-import { canonicalKey } from './module-kind';
+import { canonicalKey, classifyModule } from './module-kind';
 import type { LoraProblem, ParsedLora } from './parsed-lora.types';
 import { diffusersPathsLookSdxl, sdxlDiffusersToLdm } from './sdxl-unet.keymap';
 
@@ -26,15 +28,18 @@ const CHECKPOINT_PREFIXES = [
 /** Textual-inversion embeddings: SDXL's `clip_l`/`clip_g` pair, or A1111's `emb_params`/`string_to_param`. */
 const EMBEDDING_KEY = /^(clip_l|clip_g|emb_params|string_to_param(\..*)?|string_to_token(\..*)?|name|step)$/;
 
-function refuseNonLoras(source: LoraTensorSource, parsedCount: number): void {
-  const names = [...source.tensors.keys()];
-  const checkpointKeys = names.filter((name) =>
-    CHECKPOINT_PREFIXES.some((prefix) => name.startsWith(prefix)),
-  ).length;
+function isCheckpointKey(name: string): boolean {
+  return CHECKPOINT_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/** `unmatched` are the names `parseLoraKey` refused; no checkpoint prefix is a LoRA spelling, so only they can count. */
+function refuseNonLoras(source: LoraTensorSource, unmatched: readonly string[], parsedCount: number): void {
+  let checkpointKeys = 0;
+  for (const name of unmatched) if (isCheckpointKey(name)) checkpointKeys++;
   if (checkpointKeys > 0 && checkpointKeys >= parsedCount) {
     throw notALora('checkpoint', source.path, { checkpointKeys });
   }
-  if (parsedCount === 0 && names.length > 0 && names.every((name) => EMBEDDING_KEY.test(name))) {
+  if (parsedCount === 0 && source.tensors.size > 0 && unmatched.every((name) => EMBEDDING_KEY.test(name))) {
     throw notALora('textual_inversion', source.path);
   }
 }
@@ -64,7 +69,12 @@ function isSdxl(parts: readonly KeyParts[], source: LoraTensorSource): boolean {
   return crossAttention2048 || metadataSaysSdxl(source.metadata);
 }
 
-function canonicalize(parts: KeyParts, sdxl: boolean): { key: string; target: ModuleTarget } {
+interface Canonical {
+  readonly key: string;
+  readonly target: ModuleTarget;
+}
+
+function canonicalizeUncached(parts: KeyParts, sdxl: boolean): Canonical {
   switch (parts.network) {
     case 'unet': {
       const path = sdxl ? (sdxlDiffusersToLdm(parts.path) ?? parts.path) : parts.path;
@@ -80,6 +90,28 @@ function canonicalize(parts: KeyParts, sdxl: boolean): { key: string; target: Mo
     case 'transformer':
       return { key: canonicalKey(parts.network, parts.path), target: parts.network };
   }
+}
+
+/** What a tensor name says, worked out once per name: its parts, and its module with and without the SDXL renaming. */
+interface NameInfo {
+  readonly parts: KeyParts | null;
+  sdxl: Canonical | undefined;
+  other: Canonical | undefined;
+}
+
+const nameInfo = memoizeByName((name): NameInfo => ({
+  parts: parseLoraKey(name),
+  sdxl: undefined,
+  other: undefined,
+}));
+
+function canonicalOf(info: NameInfo, sdxl: boolean): Canonical {
+  if (sdxl) return (info.sdxl ??= canonicalizeUncached(info.parts!, true));
+  return (info.other ??= canonicalizeUncached(info.parts!, false));
+}
+
+function canonicalize(parts: KeyParts, sdxl: boolean): Canonical {
+  return canonicalOf(nameInfo(parts.name), sdxl);
 }
 
 function formatOf(modules: readonly LoraModule[], namings: ReadonlySet<KeyNaming>): LoraFormat {
@@ -99,6 +131,109 @@ function formatOf(modules: readonly LoraModule[], namings: ReadonlySet<KeyNaming
  * Throws NOT_A_LORA for checkpoints, embeddings, and files with nothing LoRA-like in them.
  */
 export function normalizeLora(source: LoraTensorSource, alphaOf: AlphaLookup = () => undefined): ParsedLora {
+  return normalizePlainLora(source, alphaOf) ?? normalizeAnyLora(source, alphaOf);
+}
+
+/** One plain low-rank module while it is being collected. */
+interface PlainSlot {
+  readonly key: string;
+  readonly target: ModuleTarget;
+  down: TensorInfo | undefined;
+  up: TensorInfo | undefined;
+  alpha: TensorInfo | undefined;
+}
+
+function isPointwise(shape: readonly number[]): boolean {
+  return shape.length === 2 || (shape.length === 4 && shape[2] === 1 && shape[3] === 1);
+}
+
+/**
+ * The common case in one pass and without per-module maps: every tensor a down, up or alpha of a
+ * complete, well-shaped low-rank module, in kohya or PEFT spelling. It gives exactly what the general
+ * road gives for such a file, and null (take the general road) at the first thing it does not cover:
+ * unmatched names, DoRA, LyCORIS, duplicates, missing factors, shape problems, bad alphas.
+ */
+export function normalizePlainLora(source: LoraTensorSource, alphaOf: AlphaLookup): ParsedLora | null {
+  const count = source.tensors.size;
+  if (count === 0) return null;
+  const parts: KeyParts[] = new Array<KeyParts>(count);
+  const names: NameInfo[] = new Array<NameInfo>(count);
+  const infos: TensorInfo[] = new Array<TensorInfo>(count);
+  let i = 0;
+  for (const [name, info] of source.tensors) {
+    const known = nameInfo(name);
+    const part = known.parts;
+    if (part === null || (part.role !== 'down' && part.role !== 'up' && part.role !== 'alpha')) return null;
+    parts[i] = part;
+    names[i] = known;
+    infos[i++] = info;
+  }
+  const sdxl = isSdxl(parts, source);
+  const slots = new Map<string, PlainSlot>();
+  const namings = new Set<KeyNaming>();
+  for (let j = 0; j < count; j++) {
+    const part = parts[j]!;
+    const { key, target } = canonicalOf(names[j]!, sdxl);
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = { key, target, down: undefined, up: undefined, alpha: undefined };
+      slots.set(key, slot);
+    }
+    if (slot[part.role as 'down' | 'up' | 'alpha'] !== undefined) return null;
+    slot[part.role as 'down' | 'up' | 'alpha'] = infos[j];
+    namings.add(part.naming);
+  }
+  const modules: LoraModule[] = [];
+  for (const { key, target, down, up, alpha: alphaInfo } of slots.values()) {
+    if (down === undefined || up === undefined) return null;
+    if (!isFloatDtype(down.dtype) || !isFloatDtype(up.dtype)) return null;
+    const downShape = down.shape;
+    const upShape = up.shape;
+    if ((downShape.length !== 2 && downShape.length !== 4) || !isPointwise(upShape)) return null;
+    const rank = downShape[0]!;
+    if (rank === 0 || upShape[1] !== rank) return null;
+    let alpha: number | null = null;
+    if (alphaInfo !== undefined) {
+      let size = 1;
+      for (const n of alphaInfo.shape) size *= n;
+      if (size !== 1) return null;
+      const value = alphaOf(alphaInfo.name);
+      if (value !== undefined) {
+        if (!Number.isFinite(value)) return null;
+        alpha = value;
+      }
+    }
+    const kernel = downShape.length === 4 ? ([downShape[2]!, downShape[3]!] as const) : null;
+    let inFeatures = 1;
+    for (let d = 1; d < downShape.length; d++) inFeatures *= downShape[d]!;
+    // Same fields in the same order as buildModule's, so both roads serialize alike.
+    modules.push({
+      key,
+      target,
+      kind: classifyModule(key, kernel),
+      type: 'lora',
+      up: { name: up.name, dtype: up.dtype, shape: upShape },
+      down: { name: down.name, dtype: down.dtype, shape: downShape },
+      alpha,
+      rank,
+      outFeatures: upShape[0]!,
+      inFeatures,
+      kernel,
+      doraScale: null,
+    });
+  }
+  return {
+    format: formatOf(modules, namings),
+    modules,
+    unmatchedKeys: [],
+    problems: [],
+    metadata: source.metadata,
+    doraModules: 0,
+  };
+}
+
+/** Any layout, any defect: groups roles per module and lets `buildModule` judge each. */
+export function normalizeAnyLora(source: LoraTensorSource, alphaOf: AlphaLookup): ParsedLora {
   const unmatchedKeys: string[] = [];
   const parts: KeyParts[] = [];
   for (const name of source.tensors.keys()) {
@@ -106,7 +241,7 @@ export function normalizeLora(source: LoraTensorSource, alphaOf: AlphaLookup = (
     if (parsed === null) unmatchedKeys.push(name);
     else parts.push(parsed);
   }
-  refuseNonLoras(source, parts.length);
+  refuseNonLoras(source, unmatchedKeys, parts.length);
 
   const sdxl = isSdxl(parts, source);
   const groups = new Map<string, ModuleGroup & { namings: Set<KeyNaming>; names: string[] }>();

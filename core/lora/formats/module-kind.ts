@@ -1,4 +1,5 @@
 import type { ModuleKind, ModuleTarget } from '../lora.types';
+import { memoizeByName } from './key-memo';
 
 const NAMED_KINDS: readonly [RegExp, ModuleKind][] = [
   [/attn1_to_q$/, 'attn1_q'],
@@ -30,10 +31,15 @@ const CONV_NAME =
  * convolution but filters treat it as proj_in like SDXL's linear one.
  */
 export function classifyModule(key: string, kernel: readonly [number, number] | null): ModuleKind {
-  for (const [pattern, kind] of NAMED_KINDS) if (pattern.test(key)) return kind;
-  if (kernel !== null || CONV_NAME.test(key)) return 'conv';
-  return 'other';
+  const byName = kindByName(key);
+  if (byName !== null) return byName;
+  return kernel !== null ? 'conv' : 'other';
 }
+
+const kindByName = memoizeByName((key: string): ModuleKind | null => {
+  for (const [pattern, kind] of NAMED_KINDS) if (pattern.test(key)) return kind;
+  return CONV_NAME.test(key) ? 'conv' : null;
+});
 
 const TARGET_PREFIXES: readonly [string, ModuleTarget][] = [
   ['lora_unet_', 'unet'],

@@ -8,6 +8,8 @@
  * → output_blocks.(3i+j); resnets sit at sub-index 0, attentions at 1, an upsampler after them.
  */
 
+import { memoizeByName } from './key-memo';
+
 const RESNET_PARTS: Readonly<Record<string, string>> = {
   norm1: 'in_layers_0',
   conv1: 'in_layers_2',
@@ -37,6 +39,10 @@ function resnet(prefix: string, rest: string): string | null {
 
 /** The ldm path of a diffusers SDXL UNet path, or null when it is not a diffusers path this knows. */
 export function sdxlDiffusersToLdm(diffusersPath: string): string | null {
+  return toLdmCached(diffusersPath);
+}
+
+function toLdm(diffusersPath: string): string | null {
   const top = TOP_LEVEL[diffusersPath];
   if (top !== undefined) return top;
 
@@ -69,6 +75,8 @@ export function sdxlDiffusersToLdm(diffusersPath: string): string | null {
   }
   return null;
 }
+
+const toLdmCached = memoizeByName(toLdm);
 
 /**
  * Whether diffusers-style UNet paths can only be SDXL: SD1.x/2.x have attentions in down block 0
