@@ -112,6 +112,22 @@ describe('w2w through the engine', () => {
     }
   });
 
+  it('plots against the first principal component (@pc1)', async () => {
+    const lora = collection.files[1]!.path;
+    const at = (strength: number) =>
+      call<W2wPreview>('w2w.preview', {
+        space: 'planted',
+        lora,
+        directions: [`planted=${strength}`],
+        plot: ['planted', '@pc1'],
+      });
+    const [still, moved] = await Promise.all([at(0), at(2)]);
+    const projection = await call<W2wProjection>('w2w.project', { space: 'planted', x: 'planted' });
+    expect(projection.yLabel).toBe('principal component 1');
+    expect(still.point!.y).toBeCloseTo(projection.points[1]!.y, 6);
+    expect(moved.point!.x).toBeGreaterThan(still.point!.x);
+  });
+
   it('exports with strength 0 a LoRA whose ΔW equals the rank-1 input’s', async () => {
     const lora = collection.files[2]!.path;
     const out = path.join(dir.path, 'exports', 'zero.safetensors');

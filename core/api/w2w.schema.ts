@@ -156,12 +156,15 @@ export const W2wEditInput = z
   .strict();
 export type W2wEditInput = z.infer<typeof W2wEditInput>;
 
+/** A plot axis: a direction's name, or `@pc1` for the space's first principal component. */
+export const PlotAxis = z.union([z.literal('@pc1'), W2wName]);
+
 export const W2wPreviewInput = z
   .object({
     ...EditTarget,
     lora: z.string().min(1),
-    /** Two directions for the collection plot; the point is the edited LoRA in them. */
-    plot: z.tuple([W2wName, W2wName]).optional(),
+    /** The plot's axes: two directions, or a direction and `@pc1` (the first principal component). */
+    plot: z.tuple([PlotAxis, PlotAxis]).optional(),
   })
   .strict();
 export type W2wPreviewInput = z.infer<typeof W2wPreviewInput>;

@@ -448,11 +448,15 @@ export class W2wService implements Disposable {
     const strengths = await this.strengthsOf(space, input);
     let plot: [LoadedDirection | 'pc1', LoadedDirection | 'pc1'] | null = null;
     if (input.plot) {
-      const axes = await this.strengthsOf(space, {
-        directions: input.plot.map((direction) => ({ direction, strength: 0 })),
-        raw: true,
-      });
-      plot = [axes[0]!.direction, axes[1]!.direction];
+      const axis = async (name: string): Promise<LoadedDirection | 'pc1'> => {
+        if (name === '@pc1') return 'pc1';
+        const [loaded] = await this.strengthsOf(space, {
+          directions: [{ direction: name, strength: 0 }],
+          raw: true,
+        });
+        return loaded!.direction;
+      };
+      plot = [await axis(input.plot[0]), await axis(input.plot[1])];
     }
     return session.preview(strengths, plot);
   }
