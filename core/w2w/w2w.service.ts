@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -51,7 +51,9 @@ export class W2wService implements Disposable {
   private readonly directionsLoaded = new Map<string, Promise<LoadedDirection>>();
   private sessions: { key: string; session: Promise<EditSession> }[] = [];
 
-  constructor(private readonly options: W2wServiceOptions) {}
+  constructor(private readonly options: W2wServiceOptions) {
+    removeLeftovers(this.root);
+  }
 
   /** Closes the space files opened for editing. */
   dispose(): void {
@@ -655,4 +657,27 @@ function pick(source: Readonly<Record<string, string>>, keys: readonly string[])
   const out: Record<string, string> = {};
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+/** Scratch matrices and temporary space files a build leaves when it is killed mid-way. */
+const LEFTOVER_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes what killed builds left behind. Only day-old files: another process (the CLI beside the
+ * app) may be building right now, and its files are fresh.
+ */
+function removeLeftovers(root: string): void {
+  const now = Date.now();
+  for (const dir of [root, path.join(root, 'scratch')]) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const leftover = dir === root ? name.startsWith('.') && name.endsWith('.tmp') : name.endsWith('.f32');
+      try {
+        if (leftover && now - statSync(file).mtimeMs > LEFTOVER_AGE_MS) rmSync(file, { force: true });
+      } catch {
+        // Gone already, or not ours to remove: either way nothing to do.
+      }
+    }
+  }
 }
