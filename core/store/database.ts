@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { backupDatabase } from './backup';
+import { finishBulkLoad } from './bulk-load';
 import { SqliteFolderRepository } from './folder.repository';
 import { SqliteJobRepository } from './job.repository';
 import { applyMigrations, readUserVersion } from './migrate';
@@ -67,6 +68,9 @@ export class SqliteAtelierDatabase implements AtelierDatabase {
       const current = readUserVersion(connection);
       if (current > LATEST_SCHEMA_VERSION) throw databaseTooNew(path, current, LATEST_SCHEMA_VERSION);
       configure(connection);
+      // A bulk load cut short (process killed) left indexes dropped: they come back before anything else,
+      // unless the process doing that load is still running (then it is not cut short).
+      finishBulkLoad(connection, undefined, { unlessOwnedElsewhere: true });
       const version = applyMigrations(connection, MIGRATIONS);
       return new SqliteAtelierDatabase(path, connection, version);
     } catch (error) {

@@ -115,6 +115,37 @@ describe('SqliteImageGemRepository', () => {
     );
   });
 
+  it('bulk-loads only when the incoming rows outnumber the stored images, and adds nothing twice in it', () => {
+    const c = database().connection;
+    const repo = new SqliteImageGemRepository(c);
+    const run = repo.startRun('x');
+    const indexes = (): number =>
+      c
+        .prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'images'`)
+        .pluck()
+        .get() as number;
+    const all = indexes();
+    repo.writeModels(run.id, [modelRow(1)], NO_PROGRESS);
+    repo.writeImages(run.id, [imageRow(1, 'a', 1), imageRow(2, 'b', 1)], NO_PROGRESS);
+
+    expect(repo.beginImageBulkLoad(2)).toBe(false);
+    expect(indexes()).toBe(all);
+    expect(repo.beginImageBulkLoad(3)).toBe(true);
+    expect(indexes()).toBeLessThan(all);
+    repo.writeImages(
+      run.id,
+      [imageRow(2, 'b', 1), imageRow(3, 'c', 1, { prompt: 'a red fox' })],
+      NO_PROGRESS,
+    );
+    const steps: number[] = [];
+    repo.finishImageBulkLoad((done, total) => steps.push(total - done));
+    expect(steps.at(-1)).toBe(1);
+    expect(indexes()).toBe(all);
+    expect(['images', 'image_loras', 'interactions'].map(count)).toEqual([3, 3, 3]);
+    expect(c.prepare(`SELECT rowid FROM image_fts WHERE image_fts MATCH 'fox'`).pluck().all()).toEqual([3]);
+    repo.finishImageBulkLoad();
+  });
+
   it('keeps reaction bins equal to a recount of the counts through inserts, updates and deletes', () => {
     const repo = new SqliteImageGemRepository(database().connection);
     const c = database().connection;

@@ -95,4 +95,12 @@ export interface ImageGemRepository {
   finishRun(runId: number, state: Exclude<ImportRunState, 'running'>, error?: string): void;
   /** Gives the connection a larger page cache while an import runs; call the result to restore it. */
   beginBulkWrites(): () => void;
+  /**
+   * Before writing `incomingRows` image rows: when they outnumber the image rows (links) already stored,
+   * drops the secondary indexes of the image tables and the FTS insert trigger, to be built again by
+   * {@link finishImageBulkLoad} (a kill in between is completed by the next open). Returns whether it did.
+   */
+  beginImageBulkLoad(incomingRows: number): boolean;
+  /** Builds what {@link beginImageBulkLoad} dropped; does nothing when no bulk load is pending. */
+  finishImageBulkLoad(onStep?: (done: number, total: number) => void): void;
 }

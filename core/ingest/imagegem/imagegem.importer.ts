@@ -57,7 +57,19 @@ interface TablePlan<Row> {
   /** Records progress when a batch held only skipped rows. */
   readonly save: (progress: ImportProgress) => void;
   readonly limit: number | undefined;
+  /** Images only: drops indexes for a large load (see `ImageGemRepository.beginImageBulkLoad`). */
+  readonly bulkLoad?: {
+    begin(incomingRows: number): boolean;
+    finish(onStep: (done: number, total: number) => void): void;
+  };
 }
+
+/**
+ * Bytes a row takes at least where the row count is not known up front (CSV, JSONL, a folder of shards),
+ * to guess it when deciding on a bulk load: a guess on the low side keeps imports into a full library on
+ * the incremental path.
+ */
+const TEXT_ROW_BYTES = 1000;
 
 function sizeOf(input: string | undefined): number {
   if (input === undefined) return 0;
@@ -122,11 +134,11 @@ export class ImageGemImporter {
     const weights = { models: sizeOf(input.models), images: sizeOf(input.images) };
     const total = Math.max(1, weights.models + weights.images);
     let progress = run.progress;
-    const report = (table: Table, done: number, rows: number): void => {
+    const report = (table: Table, done: number, rows: number, message?: string): void => {
       const before = table === 'images' ? weights.models : 0;
       context.report(
         (before + done * weights[table]) / total,
-        `Importing ${table}: ${rows.toLocaleString('en')} rows`,
+        `Importing ${table}: ${rows.toLocaleString('en')} rows${message === undefined ? '' : `. ${message}`}`,
       );
     };
     const restoreCache = this.repository.beginBulkWrites();
@@ -172,6 +184,10 @@ export class ImageGemImporter {
             },
             save: (at) => this.repository.saveProgress(run.id, at),
             limit: input.limit,
+            bulkLoad: {
+              begin: (rows) => this.repository.beginImageBulkLoad(rows),
+              finish: (onStep) => this.repository.finishImageBulkLoad(onStep),
+            },
           },
           input.format,
           progress,
@@ -213,7 +229,7 @@ export class ImageGemImporter {
     start: ImportProgress,
     tally: ImportTally,
     signal: AbortSignal,
-    report: (table: Table, done: number, rows: number) => void,
+    report: (table: Table, done: number, rows: number, message?: string) => void,
   ): Promise<ImportProgress> {
     let progress = start;
     const from = progress[plan.table];
@@ -240,37 +256,66 @@ export class ImageGemImporter {
       if (signal.aborted) throw cancelled();
     };
 
-    let batchStart = consumed;
-    chunks: for await (const chunk of reader.chunks(aliases, from)) {
-      if (signal.aborted) throw cancelled();
-      done = chunk.done;
-      for (let k = 0; k < chunk.rows.length; k++) {
-        const rowNumber = chunk.firstRow + k;
-        if (plan.limit !== undefined && rowNumber >= plan.limit) break chunks;
-        const cells = chunk.rows[k]!;
-        if (typeof cells === 'string') {
-          tally.skip(plan.table, rowNumber, cells);
-          skipped++;
-        } else {
-          const result = plan.parse(cells, chunk.index);
-          if ('skip' in result) {
-            tally.skip(plan.table, rowNumber, result.skip);
+    const end = Math.min(reader.totalRows ?? Infinity, plan.limit ?? Infinity);
+    const incoming = Number.isFinite(end)
+      ? end - from
+      : Math.floor(sizeOf(plan.input) / TEXT_ROW_BYTES) - from;
+
+    const readAll = async (): Promise<void> => {
+      let batchStart = consumed;
+      chunks: for await (const chunk of reader.chunks(aliases, from)) {
+        if (signal.aborted) throw cancelled();
+        done = chunk.done;
+        for (let k = 0; k < chunk.rows.length; k++) {
+          const rowNumber = chunk.firstRow + k;
+          if (plan.limit !== undefined && rowNumber >= plan.limit) break chunks;
+          const cells = chunk.rows[k]!;
+          if (typeof cells === 'string') {
+            tally.skip(plan.table, rowNumber, cells);
             skipped++;
           } else {
-            batch.push(result.row);
-            if (result.note !== null) tally.note(plan.table, rowNumber, result.note);
+            const result = plan.parse(cells, chunk.index);
+            if ('skip' in result) {
+              tally.skip(plan.table, rowNumber, result.skip);
+              skipped++;
+            } else {
+              batch.push(result.row);
+              if (result.note !== null) tally.note(plan.table, rowNumber, result.note);
+            }
+          }
+          consumed = rowNumber + 1;
+          if (consumed - batchStart >= batchRows) {
+            flush();
+            batchStart = consumed;
           }
         }
-        consumed = rowNumber + 1;
-        if (consumed - batchStart >= batchRows) {
-          flush();
-          batchStart = consumed;
+      }
+      done = 1;
+      if (consumed > batchStart || batch.length > 0) flush();
+      else report(plan.table, 1, consumed);
+    };
+
+    const bulk = plan.bulkLoad?.begin(Math.max(0, incoming)) ?? false;
+    try {
+      await readAll();
+    } catch (error) {
+      // The indexes come back on cancel or a bad file too, so the library is whole while the run waits;
+      // when the store is gone (shutdown), the next open builds them.
+      if (bulk) {
+        try {
+          plan.bulkLoad!.finish(() => {});
+        } catch {
+          // See above.
         }
       }
+      throw error;
     }
-    done = 1;
-    if (consumed > batchStart || batch.length > 0) flush();
-    else report(plan.table, 1, consumed);
+    if (bulk) {
+      plan.bulkLoad!.finish((step, steps) =>
+        report(plan.table, 1, consumed, `Building indexes (${step + 1} of ${steps})`),
+      );
+      report(plan.table, 1, consumed);
+    }
     return progress;
   }
 }
