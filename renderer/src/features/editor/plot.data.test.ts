@@ -15,7 +15,7 @@ const projection: Projection = {
 
 describe('toPlot', () => {
   it('groups members by label in standard deviations', () => {
-    const plot = toPlot(projection, [], null, null);
+    const plot = toPlot(projection, [], null);
     expect(plot.members.positive).toEqual([{ name: 'a', x: 1, y: 1 / 3 }]);
     expect(plot.members.negative).toEqual([{ name: 'b', x: -2, y: -1 }]);
     expect(plot.members.none).toEqual([{ name: 'c', x: 0, y: 2 }]);
