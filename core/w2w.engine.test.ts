@@ -12,6 +12,7 @@ import type {
 } from './api';
 import { createEngine } from './engine';
 import type { Engine } from './engine.types';
+import { hashLoraFile } from './lora';
 import { tempDir } from './testing';
 import { readRank1, writePlantedCollection, type PlantedCollection } from './w2w';
 
@@ -174,6 +175,17 @@ describe('w2w through the engine', () => {
     expect(path.basename(first.path)).toMatch(/-w2w-001\.safetensors$/);
     expect(path.basename(second.path)).toMatch(/-w2w-002\.safetensors$/);
     expect(first.readouts[0]!.probability).toBeGreaterThan(0.5);
+    const record = JSON.parse((await readRank1(first.path)).metadata.atelier_w2w!) as {
+      space: string;
+      directions: { direction: string; strength: number }[];
+      parent: { sha256: string; tensorSha256: string };
+    };
+    const parent = await hashLoraFile(lora);
+    expect(record).toMatchObject({
+      space: 'planted',
+      directions: [{ direction: 'planted', strength: 2 }],
+      parent: { sha256: parent.sha256, tensorSha256: parent.tensorSha256 },
+    });
     // Read back: the edited file, projected into the space, sits where the read-outs said.
     const preview = await call<W2wPreview>('w2w.preview', {
       space: 'planted',

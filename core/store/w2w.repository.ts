@@ -333,13 +333,15 @@ export class SqliteW2wRepository {
   }
 
   /** The library's record of a file, by path. */
-  libraryFile(filePath: string): { id: number; tensorHash: string | null } | undefined {
+  libraryFile(
+    filePath: string,
+  ): { id: number; tensorHash: string | null; sha256: string | null } | undefined {
     const row = this.connection
-      .prepare<[string], { id: number; tensor_hash: string | null }>(
-        'SELECT id, tensor_hash FROM lora_files WHERE path = ?',
+      .prepare<[string], { id: number; tensor_hash: string | null; sha256: string | null }>(
+        'SELECT id, tensor_hash, sha256 FROM lora_files WHERE path = ?',
       )
       .get(filePath);
-    return row && { id: row.id, tensorHash: row.tensor_hash };
+    return row && { id: row.id, tensorHash: row.tensor_hash, sha256: row.sha256 };
   }
 
   /**

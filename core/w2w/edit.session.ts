@@ -33,6 +33,8 @@ export interface Strength {
  */
 export class EditSession {
   private readonly edited: Float32Array;
+  /** The source file's hashes, for export records; computed on the first export. */
+  parentHashes?: Promise<{ sha256: string; tensorSha256: string | null }>;
 
   constructor(
     readonly space: SpaceFile,

@@ -19,6 +19,7 @@ import {
 } from '../api';
 import type { Disposable } from '../common';
 import type { JobContext } from '../jobs';
+import { hashLoraFile } from '../lora';
 import { createRng, fillGaussian } from '../math';
 import type { SqliteW2wRepository, StoredDirection, StoredSpace } from '../store';
 import { debiasDirection, trainDirection } from './direction';
@@ -122,6 +123,7 @@ export class W2wService implements Disposable {
           reconstruction: built.pca.reconstruction,
           timings: built.timings,
           skipped: built.skipped,
+          modules: built.header.layout.modules.map((m) => m.key),
         },
         members: built.members,
       },
@@ -500,11 +502,7 @@ export class W2wService implements Disposable {
         space: space.name,
         layers: space.layers,
         directions: applied,
-        parent: {
-          file: path.basename(input.lora),
-          sha256: null,
-          tensorSha256: this.memberHash(space, session),
-        },
+        parent: { file: path.basename(input.lora), ...(await this.parentHashes(session)) },
       }),
     });
     this.options.repository.recordEdit({
@@ -525,9 +523,15 @@ export class W2wService implements Disposable {
     };
   }
 
-  private memberHash(space: StoredSpace, session: EditSession): string | null {
-    const member = this.options.repository.members(space.id).find((m) => m.path === session.source.path);
-    return member?.tensorHash ?? this.options.repository.libraryFile(session.source.path)?.tensorHash ?? null;
+  /** The edited LoRA's hashes for the export's record: from the library, else computed once per session. */
+  private parentHashes(session: EditSession): Promise<{ sha256: string; tensorSha256: string | null }> {
+    const known = this.options.repository.libraryFile(session.source.path);
+    if (known?.sha256) return Promise.resolve({ sha256: known.sha256, tensorSha256: known.tensorHash });
+    session.parentHashes ??= hashLoraFile(session.source.path).then((h) => ({
+      sha256: h.sha256,
+      tensorSha256: h.tensorSha256,
+    }));
+    return session.parentHashes;
   }
 
   async sample(input: W2wSampleInput): Promise<W2wExport> {
