@@ -149,7 +149,12 @@ export function canonicalizeRank1(u: Float32Array, v: Float32Array): { u: Float3
   const sign = signOfLargest(u, 0, u.length);
   const fu = (sign * g) / nu;
   const fv = (sign * g) / nv;
-  return { u: u.map((x) => x * fu), v: v.map((x) => x * fv) };
+  // Plain loops: TypedArray.map with a closure cost ~60 ms over a full SDXL LoRA's pairs.
+  const cu = new Float32Array(u.length);
+  const cv = new Float32Array(v.length);
+  for (let i = 0; i < u.length; i++) cu[i] = u[i]! * fu;
+  for (let i = 0; i < v.length; i++) cv[i] = v[i]! * fv;
+  return { u: cu, v: cv };
 }
 
 /**

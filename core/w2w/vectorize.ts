@@ -1,6 +1,9 @@
 import { AtelierError } from '../api';
 import {
   canonicalizeRank1,
+  decodeFloat32,
+  isFloatDtype,
+  type SafetensorsReader,
   detectBaseModel,
   openLora,
   reduceLowRank,
@@ -48,13 +51,15 @@ export async function readRank1(filePath: string, options: ReadRank1Options = {}
       .map((m) => ({ key: m.key, reason: `${m.type} modules have no low-rank factors to read` }));
     const pairs = new Map<string, Rank1Pair>();
     const canonical = options.canonical ?? true;
-    for (const module of modules) {
-      if (options.include && !options.include(module)) continue;
+    const wanted = modules.filter((m) => !options.include || options.include(m));
+    const tensors = await readTensors(
+      reader,
+      wanted.flatMap((m) => [m.up.name, m.down.name]),
+    );
+    for (const module of wanted) {
       options.signal?.throwIfAborted();
-      const [up, down] = await Promise.all([
-        reader.readFloat32(module.up.name),
-        reader.readFloat32(module.down.name),
-      ]);
+      const up = tensors(module.up.name);
+      const down = tensors(module.down.name);
       const pair = rank1Of(module, up, down);
       if ('reason' in pair) {
         skipped.push({ key: module.key, reason: pair.reason });
@@ -75,6 +80,41 @@ export async function readRank1(filePath: string, options: ReadRank1Options = {}
   }
 }
 
+/** Below this a file's tensors are read in one go; bigger spans tensor by tensor. */
+const ONE_READ_BYTES = 1024 * 2 ** 20;
+
+/**
+ * The named tensors as float32. One read of the span that holds them all when it is at most
+ * ONE_READ_BYTES (a 7 MB rank-1 SDXL LoRA: one read instead of ~2,000), else one read per tensor.
+ */
+async function readTensors(
+  reader: SafetensorsReader,
+  names: readonly string[],
+): Promise<(name: string) => Float32Array> {
+  if (names.length === 0) return () => new Float32Array(0);
+  const infos = names.map((name) => reader.tensor(name));
+  const begin = Math.min(...infos.map((t) => t.begin));
+  const end = Math.max(...infos.map((t) => t.end));
+  if (end - begin > ONE_READ_BYTES) {
+    const read = new Map<string, Float32Array>();
+    for (const name of names) read.set(name, await reader.readFloat32(name));
+    return (name) => read.get(name)!;
+  }
+  const span = new Uint8Array(end - begin);
+  await reader.readData(begin, span);
+  return (name) => {
+    const info = reader.tensor(name);
+    if (!isFloatDtype(info.dtype)) {
+      throw new AtelierError(
+        'INVALID_LORA_FILE',
+        `${reader.path}: tensor “${name}” is ${info.dtype}, which Atelier cannot use as weights.`,
+        { reason: 'undecodable_dtype', tensor: name },
+      );
+    }
+    return decodeFloat32(span.subarray(info.begin - begin, info.end - begin), info.dtype);
+  };
+}
+
 function rank1Of(
   module: LowRankModule,
   up: Float32Array,
@@ -86,7 +126,8 @@ function rank1Of(
     if (!Number.isFinite(scale)) return { reason: `alpha is ${alpha}` };
     for (const x of up) if (!Number.isFinite(x)) return { reason: 'lora_up holds NaN or Inf' };
     for (const x of down) if (!Number.isFinite(x)) return { reason: 'lora_down holds NaN or Inf' };
-    return { u: scale === 1 ? up : up.map((x) => x * scale), v: down };
+    if (scale !== 1) for (let i = 0; i < up.length; i++) up[i] = up[i]! * scale;
+    return { u: up, v: down };
   }
   const reduced = reduceLowRank(
     { up, down, alpha, rank, outFeatures: out, inFeatures: inF },
