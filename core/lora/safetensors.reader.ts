@@ -138,21 +138,7 @@ export class SafetensorsReader implements Disposable {
         `A read of ${into.byteLength} bytes at ${begin} is outside the data.`,
       );
     }
-    try {
-      let done = 0;
-      while (done < into.byteLength) {
-        const { bytesRead } = await this.handle.read(
-          into,
-          done,
-          into.byteLength - done,
-          this.header.dataOffset + begin + done,
-        );
-        if (bytesRead === 0) throw new Error('unexpected end of file');
-        done += bytesRead;
-      }
-    } catch (error) {
-      throw fileSystemError(error, this.path, 'read');
-    }
+    await this.readAt(this.header.dataOffset + begin, into);
   }
 
   /**
@@ -168,15 +154,15 @@ export class SafetensorsReader implements Disposable {
         `A read of ${into.byteLength} bytes at ${offset} is outside “${name}”.`,
       );
     }
+    await this.readAt(this.header.dataOffset + info.begin + offset, into);
+  }
+
+  /** Fills `into` from file position `position`. */
+  private async readAt(position: number, into: Uint8Array): Promise<void> {
     try {
       let done = 0;
       while (done < into.byteLength) {
-        const { bytesRead } = await this.handle.read(
-          into,
-          done,
-          into.byteLength - done,
-          this.header.dataOffset + info.begin + offset + done,
-        );
+        const { bytesRead } = await this.handle.read(into, done, into.byteLength - done, position + done);
         if (bytesRead === 0) throw new Error('unexpected end of file');
         done += bytesRead;
       }

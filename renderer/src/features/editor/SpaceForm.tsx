@@ -2,9 +2,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent } from 'react';
 import { useMethodMutation, type Job } from '../../api';
 import { InlineCode } from '../../components/InlineCode';
-import { ErrorNotice, Notice } from '../../components/Notice';
+import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
-import { ProgressBar } from '../../components/ProgressBar';
+import { JobProgress } from '../../components/JobProgress';
 import { useFollowedJob } from '../../components/useFollowedJob';
 import { EditorError } from './EditorError';
 import {
@@ -197,31 +197,10 @@ export function SpaceForm({
 }
 
 function BuildProgress({ job }: { job: Job }) {
-  const cancel = useMethodMutation('jobs.cancel', { invalidates: ['jobs.list'] });
   switch (job.state) {
     case 'queued':
     case 'running':
-      return (
-        <section className={styles.progress} aria-label="Build progress">
-          <div className={styles.progressTop}>
-            <span>
-              {job.state === 'queued'
-                ? 'Waiting to start…'
-                : `${job.progress === null ? '' : `${Math.round(job.progress * 100)}% · `}${job.message ?? 'Building…'}`}
-            </span>
-            <button
-              type="button"
-              className="button button--small"
-              disabled={cancel.isPending}
-              onClick={() => cancel.mutate({ id: job.id })}
-            >
-              Cancel
-            </button>
-          </div>
-          <ProgressBar value={job.state === 'queued' ? null : job.progress} label="Build progress" />
-          {cancel.error ? <ErrorNotice error={cancel.error} /> : null}
-        </section>
-      );
+      return <JobProgress job={job} label="Build progress" working="Building…" />;
     case 'done':
       return (
         <div className={styles.progress}>

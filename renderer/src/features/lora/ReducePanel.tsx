@@ -14,7 +14,7 @@ import { Icon } from '../../components/Icon';
 import { InlineCode } from '../../components/InlineCode';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
-import { ProgressBar } from '../../components/ProgressBar';
+import { JobProgress } from '../../components/JobProgress';
 import { useFollowedJob } from '../../components/useFollowedJob';
 import { errorField } from './errors';
 import { describeRanks, formatBytes, formatCount, formatPercent, plural } from './format';
@@ -386,31 +386,10 @@ export function ReducePanel({ inspection }: { inspection: LoraInspection }) {
 }
 
 function ReduceOutcome({ job }: { job: Job }) {
-  const cancel = useMethodMutation('jobs.cancel', { invalidates: ['jobs.list'] });
   switch (job.state) {
     case 'queued':
     case 'running':
-      return (
-        <section className={styles.progress} aria-label="Reduction progress">
-          <div className={styles.progressTop}>
-            <span>
-              {job.state === 'queued'
-                ? 'Waiting to start…'
-                : `${job.progress === null ? '' : `${Math.round(job.progress * 100)}% · `}${job.message ?? 'Reducing…'}`}
-            </span>
-            <button
-              type="button"
-              className="button button--small"
-              disabled={cancel.isPending}
-              onClick={() => cancel.mutate({ id: job.id })}
-            >
-              Cancel
-            </button>
-          </div>
-          <ProgressBar value={job.state === 'queued' ? null : job.progress} label="Reduction progress" />
-          {cancel.error ? <ErrorNotice error={cancel.error} /> : null}
-        </section>
-      );
+      return <JobProgress job={job} label="Reduction progress" working="Reducing…" />;
     case 'done':
       return <ReduceDone job={job} />;
     case 'cancelled':
