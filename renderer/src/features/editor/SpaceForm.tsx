@@ -76,7 +76,7 @@ export function SpaceForm({
   return (
     <Panel
       title="Build a weight space"
-      description="Each LoRA becomes one point; PCA finds the axes along which your collection varies. Takes a few seconds per hundred LoRAs."
+      description="Each LoRA becomes one point; PCA finds the axes along which your collection varies. It runs as a job: about a second per LoRA over all SDXL layers, less for attention-only sets."
       actions={
         onCancel ? (
           <button type="button" className="button button--ghost button--small" onClick={onCancel}>
