@@ -16,6 +16,7 @@ import {
   type LayerSetName,
   type StandardizeName,
 } from './editor.format';
+import choice from '../../components/Choice.module.css';
 import styles from './Editor.module.css';
 
 /** Builds a weight space over every SDXL LoRA or those with some tags, as a job followed here and in the tray. */
@@ -88,8 +89,8 @@ export function SpaceForm({
       <form className={styles.form} onSubmit={submit} aria-label="Build a weight space" noValidate>
         <fieldset className={styles.fieldset}>
           <legend className="label">LoRAs to include</legend>
-          <div className={styles.choices}>
-            <label className={styles.choice}>
+          <div className={choice.choices}>
+            <label className={choice.choice}>
               <input
                 type="radio"
                 name={`${id}-source`}
@@ -97,11 +98,11 @@ export function SpaceForm({
                 onChange={() => edit(() => setSource('all'))}
               />
               <span>
-                <span className={styles.choiceName}>Every SDXL LoRA</span>
-                <span className={styles.choiceHint}>The whole library, one base model</span>
+                <span className={choice.name}>Every SDXL LoRA</span>
+                <span className={choice.hint}>The whole library, one base model</span>
               </span>
             </label>
-            <label className={styles.choice}>
+            <label className={choice.choice}>
               <input
                 type="radio"
                 name={`${id}-source`}
@@ -109,8 +110,8 @@ export function SpaceForm({
                 onChange={() => edit(() => setSource('tags'))}
               />
               <span>
-                <span className={styles.choiceName}>LoRAs with tags</span>
-                <span className={styles.choiceHint}>Civitai tags or your own</span>
+                <span className={choice.name}>LoRAs with tags</span>
+                <span className={choice.hint}>Civitai tags or your own</span>
               </span>
             </label>
           </div>

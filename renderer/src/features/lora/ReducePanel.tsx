@@ -37,6 +37,7 @@ import {
   type ReducePlan,
 } from './reduce.plan';
 import { TypedError } from './TypedError';
+import choice from '../../components/Choice.module.css';
 import styles from './Reduce.module.css';
 
 const MAX_RANK = 1024;
@@ -163,8 +164,8 @@ export function ReducePanel({ inspection }: { inspection: LoraInspection }) {
       <form className={styles.form} onSubmit={submit} aria-label="Reduce">
         <fieldset className={styles.fieldset}>
           <legend className="label">Layers</legend>
-          <div className={styles.choices}>
-            <label className={styles.choice}>
+          <div className={choice.choices}>
+            <label className={choice.choice}>
               <input
                 type="radio"
                 name={`${id}-keep`}
@@ -172,11 +173,11 @@ export function ReducePanel({ inspection }: { inspection: LoraInspection }) {
                 onChange={() => update({ keep: 'all' })}
               />
               <span>
-                <span className={styles.choiceName}>All layers</span>
-                <span className={styles.choiceHint}>{plural(inspection.moduleCount, 'module')}</span>
+                <span className={choice.name}>All layers</span>
+                <span className={choice.hint}>{plural(inspection.moduleCount, 'module')}</span>
               </span>
             </label>
-            <label className={styles.choice}>
+            <label className={choice.choice}>
               <input
                 type="radio"
                 name={`${id}-keep`}
@@ -184,8 +185,8 @@ export function ReducePanel({ inspection }: { inspection: LoraInspection }) {
                 onChange={() => update({ keep: 'only' })}
               />
               <span>
-                <span className={styles.choiceName}>Keep only…</span>
-                <span className={styles.choiceHint}>Drop every other layer</span>
+                <span className={choice.name}>Keep only…</span>
+                <span className={choice.hint}>Drop every other layer</span>
               </span>
             </label>
             <select
