@@ -1,12 +1,12 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useMethodMutation, useMethodQuery } from '../../api';
+import { useMethodQuery } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { LinkButton } from '../../components/LinkButton';
 import { ErrorNotice } from '../../components/Notice';
+import { ScanButton } from '../../components/ScanButton';
 import { useDebouncedValue } from '../../components/useDebouncedValue';
-import { useFollowedJob } from '../../components/useFollowedJob';
 import { useRefreshOnJobDone } from '../../components/useRefreshOnJobDone';
 import { ImageDetail } from './ImageDetail';
 import { ImageGrid, useImagePages } from './ImageGrid';
@@ -246,25 +246,6 @@ function LoraFilter({
         <Icon name="close" size={12} />
       </button>
     </span>
-  );
-}
-
-function ScanButton({ primary = false }: { primary?: boolean }) {
-  const scan = useMethodMutation('library.scan', { invalidates: ['jobs.list'] });
-  const job = useFollowedJob(scan.data);
-  const running = job?.state === 'queued' || job?.state === 'running';
-  return (
-    <div className={styles.scan}>
-      <button
-        type="button"
-        className={primary ? 'button button--primary' : 'button'}
-        disabled={scan.isPending || running}
-        onClick={() => scan.mutate({})}
-      >
-        {running || scan.isPending ? 'Scanning…' : 'Scan folders'}
-      </button>
-      {scan.error ? <ErrorNotice error={scan.error} /> : null}
-    </div>
   );
 }
 

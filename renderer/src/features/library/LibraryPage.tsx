@@ -1,11 +1,11 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useMethodMutation, useMethodQuery } from '../../api';
+import { useMethodQuery } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { LinkButton } from '../../components/LinkButton';
 import { ErrorNotice } from '../../components/Notice';
+import { ScanButton } from '../../components/ScanButton';
 import { useDebouncedValue } from '../../components/useDebouncedValue';
-import { useFollowedJob } from '../../components/useFollowedJob';
 import { useRefreshOnJobDone } from '../../components/useRefreshOnJobDone';
 import { OpenLoraFile } from '../lora/OpenLoraFile';
 import { BASE_MODELS, countLabel } from './library.format';
@@ -207,25 +207,6 @@ function Toolbar({
       <span className={styles.total} aria-live="polite" data-fetching={fetching || undefined}>
         {total === undefined ? '' : countLabel(total)}
       </span>
-    </div>
-  );
-}
-
-function ScanButton({ primary = false }: { primary?: boolean }) {
-  const scan = useMethodMutation('library.scan', { invalidates: ['jobs.list'] });
-  const job = useFollowedJob(scan.data);
-  const running = job?.state === 'queued' || job?.state === 'running';
-  return (
-    <div className={styles.scan}>
-      <button
-        type="button"
-        className={primary ? 'button button--primary' : 'button'}
-        disabled={scan.isPending || running}
-        onClick={() => scan.mutate({})}
-      >
-        {running || scan.isPending ? 'Scanning…' : 'Scan folders'}
-      </button>
-      {scan.error ? <ErrorNotice error={scan.error} /> : null}
     </div>
   );
 }
