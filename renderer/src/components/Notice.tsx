@@ -33,3 +33,34 @@ export function ErrorNotice({ error }: { error: unknown }) {
     </Notice>
   );
 }
+
+/**
+ * An error told in the user's terms: a headline, the engine's message (what to do), and in a foot
+ * line the error code for bug reports and an optional action (a link to where the fix is).
+ */
+export function ErrorDetail({
+  headline,
+  message,
+  code,
+  action,
+}: {
+  headline: string;
+  message: string;
+  code?: string;
+  action?: ReactNode;
+}) {
+  return (
+    <Notice tone="error">
+      <strong className={styles.headline}>{headline}</strong>
+      <span className={styles.message}>
+        <InlineCode text={message} />
+      </span>
+      {code !== undefined || action !== undefined ? (
+        <span className={styles.foot}>
+          {code !== undefined ? <span className={styles.footCode}>{code}</span> : null}
+          {action}
+        </span>
+      ) : null}
+    </Notice>
+  );
+}

@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent } from 'react';
 import { useMethodMutation, type Job } from '../../api';
-import { InlineCode } from '../../components/InlineCode';
-import { Notice } from '../../components/Notice';
+import { ErrorDetail, Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { JobProgress } from '../../components/JobProgress';
 import { useFollowedJob } from '../../components/useFollowedJob';
@@ -218,14 +217,10 @@ function BuildProgress({ job }: { job: Job }) {
     case 'interrupted':
       return (
         <div className={styles.progress}>
-          <Notice tone="error">
-            <strong className={styles.errorHeadline}>The space was not built</strong>
-            <span className={styles.errorMessage}>
-              <InlineCode
-                text={job.error ?? 'Atelier stopped before the space was written. Start it again.'}
-              />
-            </span>
-          </Notice>
+          <ErrorDetail
+            headline="The space was not built"
+            message={job.error ?? 'Atelier stopped before the space was written. Start it again.'}
+          />
         </div>
       );
   }

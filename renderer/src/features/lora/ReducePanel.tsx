@@ -11,8 +11,7 @@ import {
 } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
 import { Icon } from '../../components/Icon';
-import { InlineCode } from '../../components/InlineCode';
-import { ErrorNotice, Notice } from '../../components/Notice';
+import { ErrorDetail, ErrorNotice, Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { JobProgress } from '../../components/JobProgress';
 import { useFollowedJob } from '../../components/useFollowedJob';
@@ -403,14 +402,10 @@ function ReduceOutcome({ job }: { job: Job }) {
     case 'interrupted':
       return (
         <div className={styles.outcome}>
-          <Notice tone="error">
-            <strong className={styles.errorHeadline}>The reduction did not finish</strong>
-            <span className={styles.errorMessage}>
-              <InlineCode
-                text={job.error ?? 'Atelier stopped before the new file was written. Start it again.'}
-              />
-            </span>
-          </Notice>
+          <ErrorDetail
+            headline="The reduction did not finish"
+            message={job.error ?? 'Atelier stopped before the new file was written. Start it again.'}
+          />
         </div>
       );
   }
