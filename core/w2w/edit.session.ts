@@ -1,4 +1,5 @@
 import type { W2wPreview, W2wReadout } from '../api';
+import { dot } from '../math';
 import { directionProbability, type TrainedDirection } from './direction';
 import type { SpaceFile } from './space.file';
 import type { LoraRank1 } from './vectorize';
@@ -91,7 +92,8 @@ export class EditSession {
     distance = Math.sqrt(distance);
     const c = this.editedCoefficients(strengths);
     const readouts = strengths.map((s) => readout(s, c));
-    const along = (axis: LoadedDirection | 'pc1') => (axis === 'pc1' ? c[0]! : dot(c, axis.edit));
+    const along = (axis: LoadedDirection | 'pc1') =>
+      axis === 'pc1' ? c[0]! : dot(c, 0, axis.edit, 0, c.length);
     return {
       readouts,
       distance,
@@ -109,8 +111,8 @@ export function readoutsOf(strengths: readonly Strength[], c: Float64Array): W2w
 
 function readout(s: Strength, c: Float64Array): W2wReadout {
   const d = s.direction;
-  const coefficient = dot(c, d.edit);
-  const score = dot(c, d.classifier.weights) + d.classifier.bias;
+  const coefficient = dot(c, 0, d.edit, 0, c.length);
+  const score = dot(c, 0, d.classifier.weights, 0, c.length) + d.classifier.bias;
   const rawStrength = EditSession.rawOf(s);
   const side = rawStrength >= 0 ? 1 : -1;
   let beyond = 0;
@@ -123,10 +125,4 @@ function readout(s: Strength, c: Float64Array): W2wReadout {
     probability: directionProbability(d.classifier, score),
     beyond: d.projections.length > 0 ? beyond / d.projections.length : 0,
   };
-}
-
-export function dot(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

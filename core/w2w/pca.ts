@@ -25,14 +25,18 @@ export function createColumnStats(dimension: number): ColumnStats {
   return { sum: new Float64Array(dimension), sumSquares: new Float64Array(dimension), count: 0 };
 }
 
-export function addRow(stats: ColumnStats, row: Float32Array): void {
+/** Adds a block just read (rows × block.width, row-major) to the column sums. */
+export function addBlock(stats: ColumnStats, raw: Float32Array, rows: number, block: ColumnBlock): void {
   const { sum, sumSquares } = stats;
-  for (let p = 0; p < row.length; p++) {
-    const x = row[p]!;
-    sum[p] = sum[p]! + x;
-    sumSquares[p] = sumSquares[p]! + x * x;
+  for (let i = 0; i < rows; i++) {
+    const row = i * block.width;
+    for (let j = 0; j < block.width; j++) {
+      const x = raw[row + j]!;
+      const p = block.start + j;
+      sum[p] = sum[p]! + x;
+      sumSquares[p] = sumSquares[p]! + x * x;
+    }
   }
-  stats.count++;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ColumnBlock, MemberMatrix } from './member-matrix';
-import type { ColumnStats } from './pca';
+import { addBlock, type ColumnStats } from './pca';
 import type { SpaceLayout, SpaceModule } from './w2w.types';
 
 /** Power iterations for a module's reference axis; the leading axis of LoRA collections is well separated. */
@@ -128,17 +128,4 @@ function referenceAxis(
   for (let j = 0; j < out; j++) if (Math.abs(r[j]!) > Math.abs(largest)) largest = r[j]!;
   if (largest < 0) for (let j = 0; j < size; j++) r[j] = -r[j]!;
   return r;
-}
-
-function addBlock(stats: ColumnStats, raw: Float32Array, n: number, block: ColumnBlock): void {
-  const { sum, sumSquares } = stats;
-  for (let i = 0; i < n; i++) {
-    const row = i * block.width;
-    for (let j = 0; j < block.width; j++) {
-      const x = raw[row + j]!;
-      const p = block.start + j;
-      sum[p] = sum[p]! + x;
-      sumSquares[p] = sumSquares[p]! + x * x;
-    }
-  }
 }

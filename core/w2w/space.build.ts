@@ -12,7 +12,7 @@ import {
 } from '../lora';
 import { layoutOf, moduleBlocks } from './layout';
 import { BLOCK_COLUMNS, MemberMatrix } from './member-matrix';
-import { createColumnStats, principalComponents, standardization, type PcaResult } from './pca';
+import { addBlock, createColumnStats, principalComponents, standardization, type PcaResult } from './pca';
 import { alignSigns, applyFlips } from './sign-align';
 import { createSpaceFile, type SpaceHeader } from './space.file';
 import { flatten, readRank1 } from './vectorize';
@@ -268,13 +268,7 @@ async function plainStats(matrix: MemberMatrix, stats: ReturnType<typeof createC
   const raw = new Float32Array(matrix.rows * Math.max(...matrix.blocks.map((b) => b.width)));
   for (const block of matrix.blocks) {
     await matrix.readBlock(block, raw);
-    for (let i = 0; i < matrix.rows; i++) {
-      for (let j = 0; j < block.width; j++) {
-        const x = raw[i * block.width + j]!;
-        stats.sum[block.start + j] = stats.sum[block.start + j]! + x;
-        stats.sumSquares[block.start + j] = stats.sumSquares[block.start + j]! + x * x;
-      }
-    }
+    addBlock(stats, raw, matrix.rows, block);
   }
   stats.count = matrix.rows;
 }

@@ -512,14 +512,11 @@ export class W2wService implements Disposable {
       outputPath: exported.path,
     });
     return {
-      path: exported.path,
-      bytes: exported.bytes,
-      hashes: exported.hashes,
+      ...exported,
       space: space.name,
       directions: applied,
       modules: modules.length,
       readouts: readoutsOf(strengths, session.editedCoefficients(strengths)),
-      writeMs: exported.writeMs,
     };
   }
 
@@ -561,16 +558,7 @@ export class W2wService implements Disposable {
       strengths: { seed },
       outputPath: exported.path,
     });
-    return {
-      path: exported.path,
-      bytes: exported.bytes,
-      hashes: exported.hashes,
-      space: space.name,
-      directions: [],
-      modules: modules.length,
-      readouts: [],
-      writeMs: exported.writeMs,
-    };
+    return { ...exported, space: space.name, directions: [], modules: modules.length, readouts: [] };
   }
 
   /** `out`, `outDir`, or the first ComfyUI root's LoRA folder, in an `atelier` subfolder. */
