@@ -1,13 +1,17 @@
 // The LoRA library at the size artists have it: 30,000 files in 100 folders. Measures the first scan to
 // a browsable library (headers parsed, no hashing), the rescan of an unchanged library, hashing, and
 // the list queries the library page makes.
-//   npm run bench -- library-scan [full] [--files 30000] [--inline] [--workers N] [--fixture DIR] [--keep]
+//   npm run bench -- library-scan [full | distinct] [--files 30000] [--inline] [--workers N] [--fixture DIR] [--keep]
 // Default: 100 distinct small files (a few SDXL modules each) copied under 30,000 names.
 // `full` (or --full-headers): every file has its own real-size kohya SDXL header (all 986 modules,
 // real shapes, ranks and alphas varying per file, ~400 KB with realistic __metadata__ such as
 // ss_tag_frequency), so no two headers are byte-identical. The data region is a hole (sparse file):
 // offsets are valid for the file size but only the header takes disk space, which is why this mode
-// skips hashing (it would read ~25 MB of zeros per file).
+// skips hashing (it would read ~25 MB of zeros per file). Files made alike (rank × dtype × with or
+// without text encoders: 36 lists) list the same tensors byte for byte, which the header parser's
+// layout memo reuses; 10 % have per-module ranks (a dynamic resize) and a list of their own.
+// `distinct`: as `full`, but every module of every file has its own rank (as kohya's resize with a
+// dynamic method leaves them), so no two files list the same tensors: the scan's worst case.
 // --inline parses headers on the engine thread instead of the worker pool the engine uses.
 // --fixture DIR writes the library to DIR once and reuses it on later runs (it is never deleted).
 import {
@@ -37,7 +41,8 @@ const option = (name: string) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const FILES = Number(option('--files') ?? 30_000);
-const FULL_HEADERS = args.includes('full') || args.includes('--full-headers');
+const DISTINCT_LAYOUTS = args.includes('distinct');
+const FULL_HEADERS = DISTINCT_LAYOUTS || args.includes('full') || args.includes('--full-headers');
 const INLINE = args.includes('--inline');
 const WORKERS = option('--workers') === undefined ? undefined : Number(option('--workers'));
 const FIXTURE = option('--fixture');
@@ -87,24 +92,33 @@ function tagVocabulary(size: number): string[] {
  * The tensor entries of a kohya SDXL LoRA of `rank` with real SDXL shapes (F16, alpha scalars, the
  * writer's order), as the JSON text that follows `__metadata__`, and the data length they span.
  */
-function tensorJson(rank: number): { json: string; dataLength: number } {
+function tensorJson(
+  rankOf: (module: number) => number,
+  dtype: 'F16' | 'BF16' | 'F32' = 'F16',
+  textEncoders = true,
+): { json: string; dataLength: number } {
   const parts: string[] = [];
   let offset = 0;
   const add = (name: string, shape: number[]) => {
-    const bytes = 2 * shape.reduce((a, b) => a * b, 1);
+    const bytes = (dtype === 'F32' ? 4 : 2) * shape.reduce((a, b) => a * b, 1);
     parts.push(
-      `${JSON.stringify(name)}:${JSON.stringify({ dtype: 'F16', shape, data_offsets: [offset, offset + bytes] })}`,
+      `${JSON.stringify(name)}:${JSON.stringify({ dtype, shape, data_offsets: [offset, offset + bytes] })}`,
     );
     offset += bytes;
   };
-  for (const m of sdxlModuleTable()) {
-    const r = Math.min(rank, m.outFeatures, m.inFeatures);
+  sdxlModuleTable().forEach((m, k) => {
+    if (!textEncoders && m.key.startsWith('lora_te')) return;
+    const r = Math.min(rankOf(k), m.outFeatures, m.inFeatures);
     add(`${m.key}.alpha`, []);
     add(`${m.key}.lora_down.weight`, [r, m.inFeatures]);
     add(`${m.key}.lora_up.weight`, [m.outFeatures, r]);
-  }
+  });
   return { json: parts.join(','), dataLength: offset };
 }
+
+const DTYPES = ['F16', 'BF16', 'F32'] as const;
+/** Files of the `full` library whose modules have ranks of their own (a dynamic resize), in percent. */
+const DYNAMIC_PERCENT = 10;
 
 /** kohya's metadata for file `i`, different in every file (names, dates, seed, alpha, tags, hashes). */
 function fullMetadata(i: number, rank: number, vocabulary: readonly string[]): Record<string, string> {
@@ -186,14 +200,25 @@ function writeFullLibrary(
   root: string,
   stemOf: (i: number) => string,
 ): { fileBytes: number; headerBytes: number } {
-  const variants = RANKS.map(tensorJson);
+  // rank × dtype × with or without the text encoders: 36 tensor lists shared by the files made alike.
+  const variants = RANKS.flatMap((rank) =>
+    DTYPES.flatMap((dtype) => [true, false].map((te) => tensorJson(() => rank, dtype, te))),
+  );
   const vocabulary = tagVocabulary(6000);
   let fileBytes = 0;
   let headerBytes = 0;
   for (let i = 0; i < FILES; i++) {
-    const variant = Math.floor(rng(i)() * RANKS.length);
-    const { json: tensors, dataLength } = variants[variant]!;
-    const metadata = fullMetadata(i, RANKS[variant]!, vocabulary);
+    const pick = rng(i);
+    const variant = Math.floor(pick() * variants.length);
+    const rankIndex = Math.floor(variant / (2 * DTYPES.length));
+    let layout = variants[variant]!;
+    if (DISTINCT_LAYOUTS || pick() * 100 < DYNAMIC_PERCENT) {
+      // Ranks up to the file's: what a dynamic resize of a rank-r LoRA leaves per module.
+      const random = rng(500_000 + i);
+      layout = tensorJson(() => RANKS[Math.floor(random() * (rankIndex + 1))]!);
+    }
+    const { json: tensors, dataLength } = layout;
+    const metadata = fullMetadata(i, RANKS[rankIndex]!, vocabulary);
     const json = Buffer.from(`{"__metadata__":${JSON.stringify(metadata)},${tensors}}`, 'utf8');
     const padded = Math.ceil(json.length / 8) * 8;
     const header = Buffer.alloc(8 + padded, 0x20);
@@ -242,7 +267,8 @@ try {
   const root = path.join(libraryDir, 'loras');
   const stemOf = (i: number) =>
     path.join(root, `folder_${String(i % FOLDERS).padStart(3, '0')}`, `lora_${i}_style`);
-  const marker = path.join(libraryDir, `complete-${FULL_HEADERS ? 'full' : 'small'}-${FILES}`);
+  const mode = DISTINCT_LAYOUTS ? 'distinct' : FULL_HEADERS ? 'full' : 'small';
+  const marker = path.join(libraryDir, `complete-${mode}-${FILES}`);
   const reused = existsSync(marker);
   const sources: string[] = [];
   let fileBytes = 0;
@@ -378,7 +404,11 @@ try {
   db.dispose();
 
   record(
-    FULL_HEADERS ? 'library-scan (full headers)' : 'library-scan',
+    DISTINCT_LAYOUTS
+      ? 'library-scan (full headers, every tensor list distinct)'
+      : FULL_HEADERS
+        ? 'library-scan (full headers)'
+        : 'library-scan',
     [
       {
         metric: `first scan to browsable, ${FILES} files in ${FOLDERS} folders`,
@@ -404,10 +434,10 @@ try {
     ],
     [
       FULL_HEADERS
-        ? `Headers: every file its own real-size kohya SDXL header (986 modules, 2,958 tensors, real shapes, ranks ${RANKS.join('/')}, varying alphas and ss_tag_frequency), ${(headerBytes / 1024).toFixed(0)} KB on average; files ${mb(fileBytes).toFixed(0)} MB on average, sparse beyond the header; no hashing in this mode.`
+        ? `Headers: every file its own real-size kohya SDXL header (986 modules, 2,958 tensors, real shapes, ranks ${RANKS.join('/')}, varying alphas and ss_tag_frequency), ${(headerBytes / 1024).toFixed(0)} KB on average; files ${mb(fileBytes).toFixed(0)} MB on average, sparse beyond the header; no hashing in this mode. ${DISTINCT_LAYOUTS ? 'Every module has its own rank (up to the file’s), so no two files list the same tensors and the layout memo never helps.' : `Files made alike list the same tensors byte for byte (rank × F16/BF16/F32 × with or without text encoders: ${RANKS.length * 6} lists), except ${DYNAMIC_PERCENT} % of files whose modules have ranks of their own (a dynamic resize), each a list of its own; the metadata of every file differs.`}`
         : `Headers: a few SDXL modules each (a few KB); file ${(fileBytes / 1024).toFixed(0)} KB; ${DISTINCT} distinct files copied under ${FILES} names.`,
       'A third of the files have a .civitai.info, a quarter a preview image.',
-      `Header parsing: ${workers === null ? 'on the engine thread' : `worker threads (${WORKERS ?? Math.max(2, os.availableParallelism() - 1)}) for headers of 64 KB and more`}.`,
+      `Header parsing: ${workers === null ? 'on the engine thread' : `worker threads (${WORKERS ?? Math.max(2, os.availableParallelism() - 1)}) for headers of 64 KB and more, read by the engine thread`}; tensor lists seen twice are kept per thread (the layout memo, 32 MB per thread).`,
       `Fixture ${reused ? 'reused' : `written in ${seconds(fixtureMs)}`}; files are in the page cache (a cold disk adds its seek and read time).`,
       `Load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${os.loadavg()[0]!.toFixed(1)}, on ${os.availableParallelism()} cores: other work on the machine shows in these times.`,
       `Rescans: ${rescans.map((ms) => seconds(ms)).join(', ')}.`,

@@ -41,7 +41,7 @@ export type {
 } from './safetensors.writer';
 export { denseDelta, lowRankDelta } from './formats/delta';
 export type { TensorLoader } from './formats/delta';
-export { normalizeLora, parseLora } from './formats/lora.parser';
+export { normalizationKey, normalizeLora, parseLora } from './formats/lora.parser';
 export type { LoraTensorSource } from './formats/lora.parser';
 export { classifyModule, splitCanonicalKey } from './formats/module-kind';
 export type { LoraProblem, LoraProblemKind, ParsedLora } from './formats/parsed-lora.types';

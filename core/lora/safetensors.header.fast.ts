@@ -1,6 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { type Dtype, dtypeSize, isDtype } from './dtype';
 import type { SafetensorsHeader, TensorInfo } from './safetensors.header';
+import { LayoutMemo } from './safetensors.layout-memo';
 
 /**
  * The fast road through a well-formed safetensors header: one pass over the bytes that reads tensor
@@ -353,6 +354,31 @@ function tensorEntry(
   return p;
 }
 
+/** Tensor lists read before (per thread): the headers of one trainer's LoRAs share them byte for byte. */
+const layouts = new LayoutMemo();
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function fromLayout(
+  layout: { tensors: ReadonlyMap<string, TensorInfo>; dataEnd: number },
+  metadata: [string, string][] | null,
+  end: number,
+  dataLength: number,
+  fileSize: number,
+): SafetensorsHeader | null {
+  // A file too short for its tensors: the exact road names the problem.
+  if (layout.dataEnd > dataLength) return null;
+  return {
+    tensors: layout.tensors,
+    metadata: Object.fromEntries(metadata ?? []),
+    dataOffset: end,
+    dataLength,
+    fileSize,
+  };
+}
+
 /**
  * Parses a header whose length (`headerLength`, already checked against the file) and bytes are in
  * `bytes`; null when the exact parser has to decide.
@@ -371,13 +397,25 @@ export function parseHeaderFast(
   const entries: TensorInfo[] = [];
   const order: KnownName[] = [];
   let metadata: [string, string][] | null = null;
+  let metadataFirst = false;
   let p = skipSpace(b, 8, end);
   if (p >= end || b[p] !== OPEN_BRACE) return null;
   p = skipSpace(b, p + 1, end);
+  // The tensor list: from the first entry (after a leading `__metadata__`) to the closing brace; the
+  // padding after it varies with the metadata's length.
+  let listStart = p;
+  let listEnd = end;
+  while (listEnd > p && isSpace(b[listEnd - 1]!)) listEnd--;
   if (p < end && b[p] === CLOSE_BRACE) {
     p++;
   } else {
     for (;;) {
+      if (entries.length === 0) {
+        // Before the first tensor: the rest may be the list of a header read before.
+        listStart = p;
+        const known = layouts.find(b, listStart, listEnd);
+        if (known !== undefined) return fromLayout(known, metadata, end, dataLength, fileSize);
+      }
       const name = tensorName(text, b, p, end, order);
       if (name === null) return null;
       const nameStart = p + 1;
@@ -393,6 +431,7 @@ export function parseHeaderFast(
         if (valueEnd === FAIL) return null;
         metadata = metadataEntries(text, p, valueEnd);
         if (metadata === null) return null;
+        metadataFirst = entries.length === 0;
         p = valueEnd;
       } else {
         const next = compactEntry(b, text, p, end, name, entries);
@@ -414,6 +453,8 @@ export function parseHeaderFast(
   for (const entry of entries) tensors.set(entry.name, entry);
   // A repeated name: JSON.parse keeps the last entry in the first one's place; leave that to it.
   if (tensors.size !== entries.length) return null;
+  // Only a list without `__metadata__` in it: a remembered list then never holds a second one.
+  if (metadata === null || metadataFirst) layouts.remember(b, listStart, listEnd, tensors);
   return {
     tensors,
     // fromEntries defines own properties, so a hostile `__proto__` key stays plain data.

@@ -105,3 +105,46 @@ describe('summarizeHeader training tags', () => {
     expect(summarizeHeader(header({ ss_tag_frequency: '{' }), 'x').header.trainingTags).toEqual([]);
   });
 });
+
+describe('summarizeHeader on a shared tensor table', () => {
+  // PEFT's `text_encoder` is SDXL's te1 or SD 1.x's te: with nothing else to go by, the metadata decides.
+  const NAME = 'text_encoder.text_model.encoder.layers.0.self_attn.q_proj';
+  const table = new Map<string, TensorInfo>([
+    [
+      `${NAME}.lora_A.weight`,
+      { name: `${NAME}.lora_A.weight`, dtype: 'F16', shape: [4, 768], begin: 0, end: 6144 },
+    ],
+    [
+      `${NAME}.lora_B.weight`,
+      { name: `${NAME}.lora_B.weight`, dtype: 'F16', shape: [768, 4], begin: 6144, end: 12288 },
+    ],
+  ]);
+  const withMetadata = (tensors: ReadonlyMap<string, TensorInfo>, metadata: Record<string, string>) => ({
+    tensors,
+    metadata,
+    dataOffset: 8,
+    dataLength: 12288,
+    fileSize: 12296,
+  });
+  const SDXL = { ss_base_model_version: 'sdxl_base_v1-0', 'modelspec.title': 'xl' };
+  const PLAIN = { 'modelspec.title': 'plain' };
+
+  it('gives each file what a table of its own would, whichever file came first', () => {
+    const fresh = (metadata: Record<string, string>) =>
+      summarizeHeader(withMetadata(new Map(table), metadata), 'fresh.safetensors');
+    const sdxl = fresh(SDXL);
+    const plain = fresh(PLAIN);
+    // The two normalize differently, so a memo keyed on the table alone would give one of them wrongly.
+    expect(sdxl.header.countsByTarget).not.toEqual(plain.header.countsByTarget);
+    for (const order of [
+      [SDXL, PLAIN, SDXL],
+      [PLAIN, SDXL, PLAIN],
+    ]) {
+      const shared = new Map(table);
+      for (const metadata of order) {
+        const summary = summarizeHeader(withMetadata(shared, metadata), 'shared.safetensors');
+        expect(summary).toEqual(metadata === SDXL ? sdxl : plain);
+      }
+    }
+  });
+});

@@ -1,4 +1,11 @@
-import { detectBaseModel, normalizeLora, type LoraModule, type SafetensorsHeader } from '../../lora';
+import {
+  detectBaseModel,
+  type LoraModule,
+  normalizationKey,
+  normalizeLora,
+  type SafetensorsHeader,
+  type TensorInfo,
+} from '../../lora';
 
 /** Metadata worth keeping per file; the rest (notably `ss_tag_frequency`, often 100 KB) stays in the file. */
 const KEPT_METADATA = [
@@ -190,13 +197,25 @@ function trainingTags(raw: string | undefined): string[] {
   return topEntries(totals.entries(), TRAINING_TAGS, tagOrder).map(([tag]) => tag);
 }
 
-/**
- * Normalizes a parsed header (module names only; no weights, no alpha values) into what the library
- * shows. Throws NOT_A_LORA for checkpoints, embeddings and files without LoRA modules.
- */
-export function summarizeHeader(header: SafetensorsHeader, filePath: string): HeaderSummary {
+/** What a header's tensor list alone decides, shared by the files that list the same tensors. */
+interface LayoutSummary {
+  readonly format: string;
+  readonly modules: readonly LoraModule[];
+  readonly fields: {
+    readonly tensorCount: number;
+    readonly dtypes: Record<string, number>;
+    readonly moduleCount: number;
+    readonly countsByTarget: Record<string, number>;
+    readonly ranks: { rank: number; modules: number }[];
+    readonly doraModules: number;
+    readonly problems: string[];
+    readonly problemCount: number;
+    readonly unmatchedKeyCount: number;
+  };
+}
+
+function layoutSummary(header: SafetensorsHeader, filePath: string): LayoutSummary {
   const parsed = normalizeLora({ tensors: header.tensors, metadata: header.metadata, path: filePath });
-  const base = detectBaseModel(parsed.modules, parsed.metadata);
   const byRank: Record<string, number> = {};
   const countsByTarget: Record<string, number> = {};
   for (const module of parsed.modules) {
@@ -209,21 +228,11 @@ export function summarizeHeader(header: SafetensorsHeader, filePath: string): He
     .sort((a, b) => b.modules - a.modules || a.rank - b.rank);
   const dtypes: Record<string, number> = {};
   for (const tensor of header.tensors.values()) dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
-  const metadata: Record<string, string> = {};
-  for (const key of KEPT_METADATA) {
-    const value = header.metadata[key];
-    if (value !== undefined) metadata[key] = value;
-  }
-  const title = header.metadata['modelspec.title']?.trim() || null;
   return {
     format: parsed.format,
-    baseModel: base.baseModel,
-    title,
-    header: {
-      format: parsed.format,
-      base: { model: base.baseModel, confidence: base.confidence, variant: base.variant },
+    modules: parsed.modules,
+    fields: {
       tensorCount: header.tensors.size,
-      dataBytes: header.dataLength,
       dtypes,
       moduleCount: parsed.modules.length,
       countsByTarget,
@@ -232,6 +241,62 @@ export function summarizeHeader(header: SafetensorsHeader, filePath: string): He
       problems: parsed.problems.slice(0, 10).map((p) => p.message),
       problemCount: parsed.problems.length,
       unmatchedKeyCount: parsed.unmatchedKeys.length,
+    },
+  };
+}
+
+/**
+ * Layout summaries by tensor table. The header parser hands out one table object for every header
+ * that lists the same tensors byte for byte (see core/lora's layout memo), so a library of one
+ * trainer's LoRAs normalizes its modules once; weak, so tables the parser forgets go with their entries.
+ */
+const layouts = new WeakMap<ReadonlyMap<string, TensorInfo>, Map<string, LayoutSummary>>();
+
+function layoutOf(header: SafetensorsHeader, filePath: string): LayoutSummary {
+  // Normalization reads the metadata through one key: a table can normalize two ways.
+  const key = normalizationKey(header.metadata);
+  let byKey = layouts.get(header.tensors);
+  let layout = byKey?.get(key);
+  if (layout === undefined) {
+    // A file that is not a LoRA throws here, every time: failures are not kept.
+    layout = layoutSummary(header, filePath);
+    if (byKey === undefined) layouts.set(header.tensors, (byKey = new Map<string, LayoutSummary>()));
+    byKey.set(key, layout);
+  }
+  return layout;
+}
+
+/**
+ * Normalizes a parsed header (module names only; no weights, no alpha values) into what the library
+ * shows. Throws NOT_A_LORA for checkpoints, embeddings and files without LoRA modules.
+ */
+export function summarizeHeader(header: SafetensorsHeader, filePath: string): HeaderSummary {
+  const layout = layoutOf(header, filePath);
+  const base = detectBaseModel(layout.modules, header.metadata);
+  const metadata: Record<string, string> = {};
+  for (const key of KEPT_METADATA) {
+    const value = header.metadata[key];
+    if (value !== undefined) metadata[key] = value;
+  }
+  const title = header.metadata['modelspec.title']?.trim() || null;
+  const { fields } = layout;
+  return {
+    format: layout.format,
+    baseModel: base.baseModel,
+    title,
+    header: {
+      format: layout.format,
+      base: { model: base.baseModel, confidence: base.confidence, variant: base.variant },
+      tensorCount: fields.tensorCount,
+      dataBytes: header.dataLength,
+      dtypes: fields.dtypes,
+      moduleCount: fields.moduleCount,
+      countsByTarget: fields.countsByTarget,
+      ranks: fields.ranks,
+      doraModules: fields.doraModules,
+      problems: fields.problems,
+      problemCount: fields.problemCount,
+      unmatchedKeyCount: fields.unmatchedKeyCount,
       trainingTags: trainingTags(header.metadata.ss_tag_frequency),
       hasCover: header.metadata.ssmd_cover_images !== undefined,
       metadata,

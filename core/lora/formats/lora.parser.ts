@@ -51,6 +51,14 @@ function metadataSaysSdxl(metadata: Readonly<Record<string, string>>): boolean {
 }
 
 /**
+ * All that `normalizeLora` reads of a file's metadata: two files that list the same tensors and give
+ * the same key here normalize to the same modules (callers may reuse one result for both).
+ */
+export function normalizationKey(metadata: Readonly<Record<string, string>>): string {
+  return metadataSaysSdxl(metadata) ? 'sdxl' : '';
+}
+
+/**
  * SDXL decides both the diffusers → ldm renaming and whether diffusers' `text_encoder` is te1 or te.
  * Structure first (te2, block layout, 2048-wide cross-attention), metadata as a tie-breaker.
  */
