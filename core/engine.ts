@@ -165,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'library.scan': ({ folderId }) => library.scan(folderId),
     'loras.list': (query) => loras.list(query),
+    'loras.bases': () => loras.bases(),
     'loras.get': ({ id }) => ({
       ...loras.get(id),
       images: images.list({ loraFileId: id, offset: 0, limit: 24 }).items,

@@ -105,6 +105,15 @@ test('the Library lists scanned LoRAs, searches, filters by tag and opens one', 
     await expect(grid(page).getByRole('listitem')).toHaveCount(files);
     await expect(page.getByRole('searchbox', { name: 'Search LoRAs' })).toHaveValue('');
 
+    // The base-model filter offers what the library has (every readable file here is SDXL).
+    const base = page.getByRole('combobox', { name: 'Base model' });
+    await expect(base.getByRole('option')).toHaveText(['Any base model', `SDXL (${files - 1})`]);
+    await base.selectOption('sdxl');
+    await expect(grid(page).getByRole('listitem')).toHaveCount(files - 1);
+    await expect(page).toHaveURL(/base=sdxl/);
+    await base.selectOption('');
+    await expect(grid(page).getByRole('listitem')).toHaveCount(files);
+
     // Duplicates only.
     await page.getByRole('button', { name: 'Duplicates only' }).click();
     await expect(grid(page).getByRole('listitem')).toHaveCount(2);

@@ -10,6 +10,7 @@ export {
   ImportInput,
   ImportSummary,
   LoraDetail,
+  LoraBases,
   LoraList,
   LoraListItem,
   LoraListQuery,

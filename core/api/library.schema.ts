@@ -52,6 +52,12 @@ export const LoraListQuery = z
 export const LoraList = z.object({ total: z.number().int(), items: z.array(LoraListItem) });
 export type LoraList = z.infer<typeof LoraList>;
 
+/** The base models detected in the library, most files first: what the base-model filter offers. */
+export const LoraBases = z.object({
+  bases: z.array(z.object({ value: z.string(), files: z.number().int() })),
+});
+export type LoraBases = z.infer<typeof LoraBases>;
+
 export const ImageLoraLink = z.object({
   name: z.string().nullable(),
   weight: z.number().nullable(),
@@ -131,6 +137,8 @@ export const ScanSummary = z.object({
     changed: z.number(),
     unchanged: z.number(),
     removed: z.number(),
+    /** Files renamed or moved inside the library: they keep their row (tags, links, hashes). */
+    moved: z.number(),
     errors: z.number(),
   }),
   images: z.object({

@@ -9,6 +9,7 @@ import {
   ImageListQuery,
   ImportInput,
   LoraDetail,
+  LoraBases,
   LoraList,
   LoraListQuery,
   ReactionFlags,
@@ -179,6 +180,11 @@ export const methods = {
     summary: 'LoRAs in the library: search, filter by base model, folder, tag, duplicates.',
     input: LoraListQuery,
     output: LoraList,
+  }),
+  'loras.bases': method({
+    summary: 'Base models detected in the library, with how many files each: the choices of the base filter.',
+    input: z.object({}).strict(),
+    output: LoraBases,
   }),
   'loras.get': method({
     summary: 'One LoRA with its duplicates, sidecars and the images made with it.',

@@ -46,6 +46,7 @@ export type {
   LoraListParams,
   ModelIdentity,
   ScannedLoraFile,
+  LoraFileMove,
   StoredLoraFile,
   UnhashedLoraFile,
 } from './lora-file.types';

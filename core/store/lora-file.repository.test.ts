@@ -242,4 +242,10 @@ describe('LoRA library query plans', () => {
     expect(plan(LORA_FILE_QUERIES.filesOfModel, [1])).not.toMatch(FULL_SCAN);
     expect(plan(LORA_FILE_QUERIES.duplicatesOf, ['x', 1])).toMatch(/USING INDEX lora_files_tensor_hash/);
   });
+
+  it('the base-model choices come from an index alone', () => {
+    expect(plan(LORA_FILE_QUERIES.bases, [])).toMatch(
+      /(SCAN|SEARCH) lora_files USING COVERING INDEX lora_files_base_model_name/,
+    );
+  });
 });

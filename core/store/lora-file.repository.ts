@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { LoraDetail, LoraList, LoraListItem } from '../api';
+import type { LoraBases, LoraDetail, LoraList, LoraListItem } from '../api';
 import type {
   LoraFileHashes,
+  LoraFileMove,
   LoraFileRepository,
   LoraListParams,
   ScannedLoraFile,
@@ -115,6 +116,9 @@ export const LORA_FILE_QUERIES = {
   filesOfModel: `SELECT f.id FROM model_versions v JOIN lora_files f ON f.model_version_id = v.id
     WHERE v.model_id = ?`,
   duplicatesOf: 'SELECT id, path FROM lora_files WHERE tensor_hash = ? AND id <> ? ORDER BY path',
+  // A scan of the (base_model, file_name) index: no table row is read.
+  bases: `SELECT base_model AS value, count(*) AS files FROM lora_files
+    WHERE base_model IS NOT NULL GROUP BY base_model ORDER BY files DESC, value`,
 } as const;
 
 /** The first path after every path that starts with `prefix`: the prefix with its last character bumped. */
@@ -193,6 +197,7 @@ export class SqliteLoraFileRepository implements LoraFileRepository {
   private readonly saveBatch: (files: readonly ScannedLoraFile[]) => void;
   private readonly removeBatch: (ids: readonly number[]) => void;
   private readonly folderBatch: (ids: readonly number[], folderId: number) => void;
+  private readonly moveBatch: (moves: readonly LoraFileMove[]) => void;
   private readonly refreshBatch: (ids: readonly number[]) => void;
 
   constructor(private readonly connection: Database.Database) {
@@ -234,6 +239,15 @@ export class SqliteLoraFileRepository implements LoraFileRepository {
     this.folderBatch = connection.transaction((ids: readonly number[], folderId: number) => {
       for (const id of ids) this.updateFolder.run(folderId, id);
     });
+    const updatePath = connection.prepare<[string, string, number, number]>(
+      `UPDATE lora_files SET path = ?, file_name = ?, folder_id = ?, updated_at = ${NOW} WHERE id = ?`,
+    );
+    this.moveBatch = connection.transaction((moves: readonly LoraFileMove[]) => {
+      for (const move of moves) {
+        updatePath.run(move.path, move.fileName, move.folderId, move.id);
+        this.refreshOne(move.id);
+      }
+    });
     this.refreshBatch = connection.transaction((ids: readonly number[]) => {
       for (const id of ids) this.refreshOne(id);
     });
@@ -262,6 +276,10 @@ export class SqliteLoraFileRepository implements LoraFileRepository {
     if (ids.length > 0) this.removeBatch(ids);
   }
 
+  move(moves: readonly LoraFileMove[]): void {
+    if (moves.length > 0) this.moveBatch(moves);
+  }
+
   nextUnhashed(afterId: number, limit: number): UnhashedLoraFile[] {
     return this.selectUnhashed.all(afterId, limit).map((row) => ({
       id: row.id as number,
@@ -286,6 +304,10 @@ export class SqliteLoraFileRepository implements LoraFileRepository {
 
   markError(id: number, message: string): void {
     this.updateError.run(message, id);
+  }
+
+  bases(): LoraBases['bases'] {
+    return this.statement('bases', LORA_FILE_QUERIES.bases).all() as LoraBases['bases'];
   }
 
   list(query: LoraListParams): LoraList {

@@ -1,10 +1,17 @@
 import type { z } from 'zod';
-import type { LoraDetail, LoraList, LoraListQuery } from '../api';
+import type { LoraBases, LoraDetail, LoraList, LoraListQuery } from '../api';
 
 /** A list query with its defaults applied (what `LoraListQuery.parse` returns). */
 export type LoraListParams = z.output<typeof LoraListQuery>;
 
 /** What the scanner compares against the disk without opening the file. */
+export interface LoraFileMove {
+  readonly id: number;
+  readonly path: string;
+  readonly fileName: string;
+  readonly folderId: number;
+}
+
 export interface StoredLoraFile {
   readonly id: number;
   readonly path: string;
@@ -79,6 +86,11 @@ export interface LoraFileRepository {
   setFolder(ids: readonly number[], folderId: number): void;
   /** Deletes files with their search rows, and local models no longer used by anything. One transaction. */
   remove(ids: readonly number[]): void;
+  /**
+   * Gives files a new path (renamed or moved on disk), keeping their rows and everything that points
+   * at them; their search rows follow the new names. One transaction.
+   */
+  move(moves: readonly LoraFileMove[]): void;
   /** Parsed, unhashed files with an id above `afterId`, in id order. */
   nextUnhashed(afterId: number, limit: number): UnhashedLoraFile[];
   countUnhashed(): number;
@@ -86,6 +98,8 @@ export interface LoraFileRepository {
   saveHashes(id: number, expected: { size: number; mtimeMs: number }, hashes: LoraFileHashes): boolean;
   markError(id: number, message: string): void;
   list(query: LoraListParams): LoraList;
+  /** Detected base models with their file counts, most files first. */
+  bases(): LoraBases['bases'];
   get(id: number): Omit<LoraDetail, 'images'> | undefined;
   /** The preview image of a file (sidecar or extracted cover), for the media route. */
   previewPath(id: number): string | undefined;

@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -42,7 +43,7 @@ describe('LoraLibraryService.scan', () => {
     await writeTinyLora(path.join(root, 'characters', 'hero.safetensors'), { seed: 2 });
 
     const counts = await service.scan([{ folderId: 1, path: root }], jobOptions());
-    expect(counts).toEqual({ seen: 2, added: 2, changed: 0, unchanged: 0, removed: 0, errors: 0 });
+    expect(counts).toEqual({ seen: 2, added: 2, changed: 0, unchanged: 0, removed: 0, moved: 0, errors: 0 });
 
     const list = service.list({});
     expect(list.total).toBe(2);
@@ -81,7 +82,7 @@ describe('LoraLibraryService.scan', () => {
     fs.reset();
 
     const counts = await service.scan([{ folderId: 1, path: root }], jobOptions());
-    expect(counts).toEqual({ seen: 5, added: 0, changed: 0, unchanged: 5, removed: 0, errors: 0 });
+    expect(counts).toEqual({ seen: 5, added: 0, changed: 0, unchanged: 5, removed: 0, moved: 0, errors: 0 });
     expect(fs.opens).toEqual([]);
     expect(fs.reads).toEqual([]);
   });
@@ -127,6 +128,74 @@ describe('LoraLibraryService.scan', () => {
     expect(count('SELECT count(*) AS n FROM lora_fts')).toBe(1);
     expect(count('SELECT count(*) AS n FROM model_versions')).toBe(1);
     expect(count('SELECT count(*) AS n FROM models')).toBe(1);
+  });
+
+  it('a file renamed or moved keeps its row (so its links too): tags, hashes and search follow it', async () => {
+    const { root, service, db } = library();
+    const scan = () => service.scan([{ folderId: 1, path: root }], jobOptions());
+    const names = (list: { items: { fileName: string }[] }) => list.items.map((i) => i.fileName);
+    await writeTinyLora(path.join(root, 'watercolour.safetensors'));
+    await writeTinyLora(path.join(root, 'other.safetensors'), { seed: 5 });
+    await scan();
+    await service.hashPending(jobOptions());
+    const sql = (text: string, ...args: unknown[]) =>
+      db.connection.prepare(text).get(...args) as Record<string, unknown>;
+    const { id } = sql("SELECT id FROM lora_files WHERE file_name = 'watercolour.safetensors'") as {
+      id: number;
+    };
+    db.connection.exec("INSERT INTO tags (name) VALUES ('favourite')");
+    db.connection
+      .prepare(
+        "INSERT INTO lora_file_tags (lora_file_id, tag_id) SELECT ?, id FROM tags WHERE name = 'favourite'",
+      )
+      .run(id);
+    const before = sql('SELECT sha256, tensor_hash, scan_state FROM lora_files WHERE id = ?', id);
+
+    mkdirSync(path.join(root, 'sorted'));
+    renameSync(path.join(root, 'watercolour.safetensors'), path.join(root, 'sorted', 'inkwash.safetensors'));
+    const counts = await scan();
+    expect(counts).toMatchObject({ seen: 2, added: 0, removed: 0, moved: 1, changed: 1, unchanged: 1 });
+    const row = sql(
+      'SELECT id, path, file_name, sha256, tensor_hash, scan_state FROM lora_files WHERE id = ?',
+      id,
+    );
+    expect(row).toMatchObject({
+      path: path.join(root, 'sorted', 'inkwash.safetensors'),
+      file_name: 'inkwash.safetensors',
+      ...before,
+    });
+    expect(sql('SELECT count(*) AS n FROM lora_file_tags WHERE lora_file_id = ?', id).n).toBe(1);
+    expect(names(service.list({ query: 'inkwash' }))).toEqual(['inkwash.safetensors']);
+    // Its header's own title (the generator writes the first name) stays its model name.
+    expect(names(service.list({ query: 'watercolour' }))).toEqual(['inkwash.safetensors']);
+    expect(names(service.list({ tag: 'favourite' }))).toEqual(['inkwash.safetensors']);
+    // The version name it had from its old file name follows the new one.
+    expect(service.get(id).lora).toMatchObject({ versionName: 'inkwash', modelName: 'watercolour' });
+  });
+
+  it('does not guess when renamed files cannot be told apart, and never pairs a changed file', async () => {
+    const { root, service } = library();
+    const scan = () => service.scan([{ folderId: 1, path: root }], jobOptions());
+    const file = (name: string) => path.join(root, name);
+    await writeTinyLora(file('a.safetensors'), { seed: 1 });
+    copyFileSync(file('a.safetensors'), file('b.safetensors'));
+    await writeTinyLora(file('c.safetensors'), { seed: 3 });
+    const when = new Date('2024-05-01T10:00:00Z');
+    for (const name of ['a', 'b']) utimesSync(file(`${name}.safetensors`), when, when);
+    await scan();
+    const ids = new Map(service.list({}).items.map((i) => [i.fileName, i.id]));
+
+    // Same size and time: either could be either, so both count as gone and new.
+    renameSync(file('a.safetensors'), file('a2.safetensors'));
+    renameSync(file('b.safetensors'), file('b2.safetensors'));
+    // Renamed and then rewritten (another mtime): another file as far as the library can tell.
+    renameSync(file('c.safetensors'), file('c2.safetensors'));
+    utimesSync(file('c2.safetensors'), new Date(), new Date(Date.now() + 5000));
+    const counts = await scan();
+    expect(counts).toMatchObject({ added: 3, removed: 3, moved: 0 });
+    const now = service.list({}).items;
+    expect(now.map((i) => i.fileName)).toEqual(['a2.safetensors', 'b2.safetensors', 'c2.safetensors']);
+    for (const item of now) expect([...ids.values()]).not.toContain(item.id);
   });
 
   it('moves unchanged files to the folder they are found under now, and forgets a removed folder', async () => {
@@ -584,6 +653,14 @@ describe('search, filters and sorting', () => {
     expect(names(service.list({ folderId: 2 }))).toEqual(['big.safetensors', 'zeppelin.safetensors']);
     expect(names(service.list({ tag: 'LANDSCAPE' }))).toEqual(['Watercolor_Dream.safetensors']);
     expect(names(service.list({ tag: 'landscape', query: 'knight' }))).toEqual([]);
+  });
+
+  it('offers as base models exactly those the filter finds files for', async () => {
+    const service = await seed();
+    const { bases } = service.bases();
+    // The unreadable big.safetensors has no base model and is not offered.
+    expect(bases).toEqual([{ value: 'sdxl', files: 3 }]);
+    for (const base of bases) expect(service.list({ base: base.value }).total).toBe(base.files);
   });
 
   it('sorts by name, recent and size, and pages with a total', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { AtelierError, isAtelierError, LoraListQuery } from '../../api';
-import type { LoraDetail, LoraList, ScanSummary } from '../../api';
+import type { LoraBases, LoraDetail, LoraList, ScanSummary } from '../../api';
 import { hashLoraFile } from '../../lora';
 import type { HashOptions, LoraHashes } from '../../lora';
 import type { LoraFileRepository, ScannedLoraFile, StoredLoraFile } from '../../store';
@@ -56,6 +56,9 @@ type Seen =
   | { kind: 'gone' }
   | { kind: 'failed'; seen: SeenFile; message: string }
   | { kind: 'present'; seen: SeenFile };
+
+/** The sidecar fingerprint of a file just moved: matches none, so the file is read again. */
+const MOVED = '\u0000moved';
 
 /**
  * Runs `work` over `items` with at most `limit` in flight. Stops starting new items once `signal`
@@ -115,7 +118,7 @@ export class LoraLibraryService {
    * so a killed scan keeps what it finished and the next one continues from there.
    */
   async scan(roots: readonly ScanRoot[], options: LoraScanOptions): Promise<LoraScanCounts> {
-    const counts = { seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, errors: 0 };
+    const counts = { seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, moved: 0, errors: 0 };
     const { signal } = options;
     options.report(null, 'Listing LoRA folders…');
     const walk = await walkLoraFolders(this.fs, roots, {
@@ -130,6 +133,8 @@ export class LoraLibraryService {
       for (const row of this.files.listUnder(withSeparator(path.resolve(root.path))))
         stored.set(row.path, row);
     }
+    const unlisted = walk.unlisted.map(withSeparator);
+    counts.moved = await this.followMoves(walk.candidates, stored, unlisted, signal);
     const present = new Set<string>();
     const refoldered = new Map<number, number[]>();
     const batch: ScannedLoraFile[] = [];
@@ -161,7 +166,6 @@ export class LoraLibraryService {
     for (const [folderId, ids] of refoldered) this.files.setFolder(ids, folderId);
     if (!complete) throw cancelled('The library scan');
 
-    const unlisted = walk.unlisted.map(withSeparator);
     const gone = [...stored.values()]
       .filter((row) => !present.has(row.path) && !unlisted.some((dir) => row.path.startsWith(dir)))
       .map((row) => row.id);
@@ -170,9 +174,66 @@ export class LoraLibraryService {
     counts.removed = gone.length;
     options.report(
       1,
-      `${counts.seen} LoRA files: ${counts.added} new, ${counts.changed} changed, ${counts.removed} gone`,
+      `${counts.seen} LoRA files: ${counts.added} new, ${counts.changed} changed, ${counts.moved} moved, ${counts.removed} gone`,
     );
     return counts;
+  }
+
+  /**
+   * Files renamed or moved inside the library keep their rows, and with them the artist's tags, the
+   * images linked to them, their hashes and their place in W2W spaces: a stored path that is gone from
+   * the listing and a new path with the same size and modification time (a rename or move keeps both)
+   * are taken for one file when no other gone or new file shares that size and time. Costs a stat of
+   * each new file, and only when some stored file is gone. Updates `stored` to the new paths.
+   */
+  private async followMoves(
+    candidates: readonly LoraCandidate[],
+    stored: Map<string, StoredLoraFile>,
+    unlisted: readonly string[],
+    signal: AbortSignal,
+  ): Promise<number> {
+    const listed = new Set(candidates.map((c) => c.path));
+    const key = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
+    const gone = new Map<string, StoredLoraFile[]>();
+    for (const row of stored.values()) {
+      if (listed.has(row.path) || unlisted.some((dir) => row.path.startsWith(dir))) continue;
+      const k = key(row.size, row.mtimeMs);
+      gone.set(k, [...(gone.get(k) ?? []), row]);
+    }
+    const fresh = candidates.filter((c) => !stored.has(c.path) && c.kind !== 'pickle');
+    if (gone.size === 0 || fresh.length === 0) return 0;
+    const arrived = new Map<string, LoraCandidate[]>();
+    await forEachLimited(fresh, this.concurrency, signal, async (candidate) => {
+      try {
+        const stats = await this.fs.stat(candidate.path);
+        const k = key(stats.size, stats.mtimeMs);
+        if (gone.has(k)) arrived.set(k, [...(arrived.get(k) ?? []), candidate]);
+      } catch {
+        // Unreadable now: the scan reports it on the file.
+      }
+    });
+    if (signal.aborted) return 0;
+    const moves: { from: StoredLoraFile; to: LoraCandidate }[] = [];
+    for (const [k, rows] of gone) {
+      const candidatesHere = arrived.get(k);
+      if (rows.length === 1 && candidatesHere?.length === 1)
+        moves.push({ from: rows[0]!, to: candidatesHere[0]! });
+    }
+    this.files.move(
+      moves.map(({ from, to }) => ({
+        id: from.id,
+        path: to.path,
+        fileName: to.fileName,
+        folderId: to.folderId,
+      })),
+    );
+    for (const { from, to } of moves) {
+      stored.delete(from.path);
+      // Read again: a name taken from the file's old name, and its sidecars, follow the new one (the
+      // hashes stay, size and mtime being the same).
+      stored.set(to.path, { ...from, path: to.path, folderId: to.folderId, sidecarSig: MOVED });
+    }
+    return moves.length;
   }
 
   /**
@@ -240,6 +301,11 @@ export class LoraLibraryService {
 
   list(query: z.input<typeof LoraListQuery>): LoraList {
     return this.files.list(LoraListQuery.parse(query));
+  }
+
+  /** The base models found in the library (what the base filter can match), most files first. */
+  bases(): LoraBases {
+    return { bases: this.files.bases() };
   }
 
   get(id: number): Omit<LoraDetail, 'images'> {

@@ -8,7 +8,7 @@ import { ScanButton } from '../../components/ScanButton';
 import { useDebouncedValue } from '../../components/useDebouncedValue';
 import { useRefreshOnJobDone } from '../../components/useRefreshOnJobDone';
 import { OpenLoraFile } from '../lora/OpenLoraFile';
-import { BASE_MODELS, countLabel } from './library.format';
+import { baseChoiceLabel, baseLabel, countLabel } from './library.format';
 import { filtersOf, hasFilters, NO_FILTERS, type LibrarySearch, type LoraSort } from './library.search';
 import { LoraGrid, useFirstPage } from './LoraGrid';
 import { LoraPanel } from './LoraPanel';
@@ -23,7 +23,7 @@ export function LibraryPage() {
   const folders = useMethodQuery('folders.list', {});
   const filters = useMemo(() => filtersOf(search), [search]);
   const first = useFirstPage(filters);
-  useRefreshOnJobDone(['loras.list', 'loras.get', 'folders.list']);
+  useRefreshOnJobDone(['loras.list', 'loras.get', 'loras.bases', 'folders.list']);
 
   const setSearch = useCallback(
     (patch: Partial<LibrarySearch>, replace = true) =>
@@ -123,10 +123,15 @@ function Toolbar({
     search.tag ?? '',
     useCallback((value) => setSearch({ tag: value }), [setSearch]),
   );
-  const baseOptions =
-    search.base === undefined || BASE_MODELS.some((option) => option.value === search.base)
-      ? BASE_MODELS
-      : [...BASE_MODELS, { value: search.base, label: search.base }];
+  // The base models the library has (detected from each file's modules), so every choice finds files.
+  const bases = useMethodQuery('loras.bases', {});
+  const baseOptions = (bases.data?.bases ?? []).map((base) => ({
+    value: base.value,
+    label: baseChoiceLabel(base.value, base.files),
+  }));
+  if (search.base !== undefined && !baseOptions.some((option) => option.value === search.base)) {
+    baseOptions.push({ value: search.base, label: `${baseLabel(search.base) ?? search.base} (0)` });
+  }
 
   return (
     <div className={styles.toolbar}>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridLayout } from './grid.layout';
 import {
+  baseChoiceLabel,
   baseLabel,
   countLabel,
   displayName,
@@ -25,6 +26,11 @@ describe('library format', () => {
     expect(baseLabel('Hunyuan 1')).toBe('Hunyuan 1');
     expect(baseLabel(null)).toBeNull();
     expect(baseLabel('unknown')).toBeNull();
+  });
+
+  it('offers each base model with the files it finds', () => {
+    expect(baseChoiceLabel('sdxl', 28_412)).toBe('SDXL (28,412)');
+    expect(baseChoiceLabel('unknown', 3)).toBe('Unknown architecture (3)');
   });
 
   it('counts with separators', () => {

@@ -13,21 +13,6 @@ export function displayName(item: Pick<LoraItem, 'modelName' | 'fileName'>): str
   return item.fileName.replace(/\.(safetensors|ckpt|pt|bin)$/i, '');
 }
 
-/** Base models as the engine stores them (lower case), in the order the filter offers them. */
-export const BASE_MODELS: readonly { value: string; label: string }[] = [
-  { value: 'sdxl', label: 'SDXL' },
-  { value: 'sdxl 1.0', label: 'SDXL 1.0' },
-  { value: 'pony', label: 'Pony' },
-  { value: 'illustrious', label: 'Illustrious' },
-  { value: 'noobai', label: 'NoobAI' },
-  { value: 'sd15', label: 'SD 1.5' },
-  { value: 'sd 1.5', label: 'SD 1.5 (Civitai)' },
-  { value: 'sd2', label: 'SD 2' },
-  { value: 'sd3', label: 'SD 3' },
-  { value: 'flux', label: 'Flux' },
-  { value: 'flux.1 d', label: 'Flux.1 D' },
-];
-
 const SHORT: Record<string, string> = {
   sdxl: 'SDXL',
   'sdxl 1.0': 'SDXL',
@@ -43,6 +28,11 @@ const SHORT: Record<string, string> = {
   'flux.1 d': 'Flux',
   'flux.1 s': 'Flux',
 };
+
+/** A base-model filter choice: its label and how many files it finds. */
+export function baseChoiceLabel(base: string, files: number): string {
+  return `${baseLabel(base) ?? 'Unknown architecture'} (${whole.format(files)})`;
+}
 
 /** A short badge for a base model, e.g. `sdxl` → SDXL; unknown values keep their own spelling. */
 export function baseLabel(base: string | null): string | null {
