@@ -111,6 +111,7 @@ test('the Library lists scanned LoRAs, searches, filters by tag and opens one', 
     await base.selectOption('sdxl');
     await expect(grid(page).getByRole('listitem')).toHaveCount(files - 1);
     await expect(page).toHaveURL(/base=sdxl/);
+    await page.screenshot({ path: screenshotPath('library-base-filter') });
     await base.selectOption('');
     await expect(grid(page).getByRole('listitem')).toHaveCount(files);
 
