@@ -1,7 +1,7 @@
 // The LoRA library at the size artists have it: 30,000 files in 100 folders. Measures the first scan to
 // a browsable library (headers parsed, no hashing), the rescan of an unchanged library, hashing, and
 // the list queries the library page makes.
-//   npm run bench -- library-scan [full | distinct] [--files 30000] [--inline] [--workers N] [--fixture DIR] [--keep]
+//   npm run bench -- library-scan [full | distinct] [--files 30000] [--inline] [--workers N] [--fixture DIR] [--cold] [--keep]
 // Default: 100 distinct small files (a few SDXL modules each) copied under 30,000 names.
 // `full` (or --full-headers): every file has its own real-size kohya SDXL header (all 986 modules,
 // real shapes, ranks and alphas varying per file, ~400 KB with realistic __metadata__ such as
@@ -14,6 +14,7 @@
 // dynamic method leaves them), so no two files list the same tensors: the scan's worst case.
 // --inline parses headers on the engine thread instead of the worker pool the engine uses.
 // --fixture DIR writes the library to DIR once and reuses it on later runs (it is never deleted).
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
@@ -44,6 +45,8 @@ const FILES = Number(option('--files') ?? 30_000);
 const DISTINCT_LAYOUTS = args.includes('distinct');
 const FULL_HEADERS = DISTINCT_LAYOUTS || args.includes('full') || args.includes('--full-headers');
 const INLINE = args.includes('--inline');
+/** Empties the OS page cache before the first scan (root on Linux), so it reads the disk as a first run does. */
+const COLD = args.includes('--cold');
 const WORKERS = option('--workers') === undefined ? undefined : Number(option('--workers'));
 const FIXTURE = option('--fixture');
 const FOLDERS = 100;
@@ -311,6 +314,17 @@ try {
   });
   const roots = [{ folderId: folder.id, path: root }];
 
+  let cold = false;
+  if (COLD) {
+    try {
+      spawnSync('sync');
+      writeFileSync('/proc/sys/vm/drop_caches', '1');
+      cold = true;
+    } catch (error) {
+      console.warn(`--cold: the page cache could not be emptied (${String(error)}); the scan reads from it.`);
+    }
+  }
+
   // ── First scan to browsable ──────────────────────────────────────────────────────────────────────
   // CPU of the whole process: the engine thread and the parser workers together.
   let cpu = process.cpuUsage();
@@ -404,11 +418,11 @@ try {
   db.dispose();
 
   record(
-    DISTINCT_LAYOUTS
+    (DISTINCT_LAYOUTS
       ? 'library-scan (full headers, every tensor list distinct)'
       : FULL_HEADERS
         ? 'library-scan (full headers)'
-        : 'library-scan',
+        : 'library-scan') + (cold ? ', cold' : ''),
     [
       {
         metric: `first scan to browsable, ${FILES} files in ${FOLDERS} folders`,
@@ -438,7 +452,7 @@ try {
         : `Headers: a few SDXL modules each (a few KB); file ${(fileBytes / 1024).toFixed(0)} KB; ${DISTINCT} distinct files copied under ${FILES} names.`,
       'A third of the files have a .civitai.info, a quarter a preview image.',
       `Header parsing: ${workers === null ? 'on the engine thread' : `worker threads (${WORKERS ?? Math.max(2, os.availableParallelism() - 1)}) for headers of 64 KB and more, read by the engine thread`}; tensor lists seen twice are kept per thread (the layout memo, 32 MB per thread).`,
-      `Fixture ${reused ? 'reused' : `written in ${seconds(fixtureMs)}`}; files are in the page cache (a cold disk adds its seek and read time).`,
+      `Fixture ${reused ? 'reused' : `written in ${seconds(fixtureMs)}`}; ${cold ? 'the page cache was emptied before the first scan (--cold): it read every header from the disk, as a first run after a restart does; the rescans read the cache again.' : 'files are in the page cache (a cold disk adds its seek and read time).'}`,
       `Load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${os.loadavg()[0]!.toFixed(1)}, on ${os.availableParallelism()} cores: other work on the machine shows in these times.`,
       `Rescans: ${rescans.map((ms) => seconds(ms)).join(', ')}.`,
     ],
