@@ -165,6 +165,12 @@ function variantOf(
 }
 
 /**
+ * Structural votes by module list: a library scan hands the same (read-only) list for every file
+ * that lists the same tensors, and the votes depend on the list alone.
+ */
+const votesByModules = new WeakMap<readonly ModuleEvidence[], Vote[]>();
+
+/**
  * Which base model a LoRA was trained for. Module names and shapes decide; metadata confirms or
  * breaks ties, because metadata is copied between files and is sometimes wrong.
  */
@@ -172,7 +178,8 @@ export function detectBaseModel(
   modules: readonly ModuleEvidence[],
   metadata: Readonly<Record<string, string>>,
 ): BaseModelDetection {
-  const structural = structureVotes(modules);
+  let structural = votesByModules.get(modules);
+  if (structural === undefined) votesByModules.set(modules, (structural = structureVotes(modules)));
   const declared = metadataVotes(metadata);
   const variant = variantOf(metadata);
   const evidence: string[] = [];
