@@ -147,6 +147,8 @@ export const ScanSummary = z.object({
     changed: z.number(),
     unchanged: z.number(),
     removed: z.number(),
+    /** Images renamed or moved inside a folder: they keep their row (reactions, links). */
+    moved: z.number(),
     errors: z.number(),
   }),
   durationMs: z.number(),

@@ -129,6 +129,8 @@ export class SqliteImageRepository implements ImageRepository {
          WHERE i.id = ? AND l.model_version_id IS NOT NULL`,
       ),
       deleteImages: c.prepare<[string]>('DELETE FROM images WHERE id IN (SELECT value FROM json_each(?))'),
+      deleteAtPath: c.prepare<[string, number]>('DELETE FROM images WHERE path = ? AND id <> ?'),
+      movePath: c.prepare<[string, number, number]>('UPDATE images SET path = ?, folder_id = ? WHERE id = ?'),
       toRelink: c.prepare<[number, number], { id: number }>(IMAGE_QUERIES.toRelink),
       relinkInfo: c.prepare<
         [number],
@@ -210,6 +212,18 @@ export class SqliteImageRepository implements ImageRepository {
 
   remove(ids: readonly number[]): void {
     if (ids.length > 0) this.statements.deleteImages.run(JSON.stringify(ids));
+  }
+
+  followMoves(moves: readonly { id: number; path: string; folderId: number }[]): void {
+    if (moves.length === 0) return;
+    const { deleteAtPath, movePath } = this.statements;
+    this.connection.transaction(() => {
+      for (const move of moves) {
+        // The fresh row first: paths are unique.
+        deleteAtPath.run(move.path, move.id);
+        movePath.run(move.path, move.folderId, move.id);
+      }
+    })();
   }
 
   nextToRelink(afterId: number, limit: number): ImageToRelink[] {

@@ -87,6 +87,11 @@ export interface ImageRepository extends LoraLookup {
   saveScanned(images: readonly ScannedImage[]): { added: number; changed: number };
   /** Deletes images (links, reactions and interactions go with them). One transaction. */
   remove(ids: readonly number[]): void;
+  /**
+   * Files renamed or moved: each image `id` takes the path of the row the scan just made for its new
+   * name, which goes, so the image keeps its reactions, links and interactions. One transaction.
+   */
+  followMoves(moves: readonly { id: number; path: string; folderId: number }[]): void;
   /** Local images with a link that is unmatched, matched by name only, or whose file is gone; by id. */
   nextToRelink(afterId: number, limit: number): ImageToRelink[];
   /** Replaces links (and their interactions) of several images in one transaction. */

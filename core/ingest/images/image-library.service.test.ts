@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImageListQuery } from '../../api';
@@ -87,7 +87,7 @@ describe('ImageLibraryService', () => {
   it('scans every format, stores settings and problems, and skips what is not an image', async () => {
     await writeImageFolder(root);
     const counts = await service().scan(roots());
-    expect(counts).toEqual({ seen: 6, added: 6, changed: 0, unchanged: 0, removed: 0, errors: 2 });
+    expect(counts).toEqual({ seen: 6, added: 6, changed: 0, unchanged: 0, removed: 0, moved: 0, errors: 2 });
     const s = service();
 
     expect(byPath(s, FIXTURE_NAMES.a1111Png)).toMatchObject({
@@ -246,6 +246,7 @@ describe('ImageLibraryService', () => {
       changed: 0,
       unchanged: 6,
       removed: 0,
+      moved: 0,
       errors: 0,
     });
     expect(fs.opened).toEqual([]);
@@ -264,6 +265,7 @@ describe('ImageLibraryService', () => {
       changed: 1,
       unchanged: 4,
       removed: 1,
+      moved: 0,
       errors: 0,
     });
     expect(again.opened).toEqual([files.a1111Png]);
@@ -301,7 +303,7 @@ describe('ImageLibraryService', () => {
     writeAt(files.comfyPng, await encodeTestImage('png', 8, 8), 41);
     const counts = await service({ fs: failing }).scan(roots());
     // a1111.png vanished: not seen, its row removed. comfy: kept with an error. sub/ unlisted: kept.
-    expect(counts).toEqual({ seen: 3, added: 0, changed: 0, unchanged: 2, removed: 1, errors: 1 });
+    expect(counts).toEqual({ seen: 3, added: 0, changed: 0, unchanged: 2, removed: 1, moved: 0, errors: 1 });
     const s = service();
     expect(
       list(s)
@@ -326,7 +328,7 @@ describe('ImageLibraryService', () => {
     const counts = await service().scan([{ folderId: 1, path: path.join(temp.path, 'unplugged') }], {
       report: (_p, message) => messages.push(message ?? ''),
     });
-    expect(counts).toEqual({ seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, errors: 1 });
+    expect(counts).toEqual({ seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, moved: 0, errors: 1 });
     expect(messages.join('\n')).toContain('not reachable');
     expect(list(service()).total).toBe(6);
   });
@@ -389,6 +391,30 @@ describe('ImageLibraryService', () => {
     expect(s.get(id).reactions.like).toBe(true);
     expect(() => s.react(1, 9999, 'like')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(() => s.get(9999)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('a renamed or moved image keeps its row, and with it the reactions and LoRA links', async () => {
+    const files = await writeImageFolder(root);
+    const s = service();
+    await s.scan(roots());
+    const before = byPath(s, FIXTURE_NAMES.comfyPng);
+    s.react(1, before.id, 'heart');
+    const moved = path.join(root, 'favourites', 'renamed.png');
+    mkdirSync(path.dirname(moved));
+    renameSync(files.comfyPng, moved);
+
+    const counts = await s.scan(roots());
+    expect(counts).toMatchObject({ added: 1, removed: 0, moved: 1, unchanged: 5 });
+    const after = list(s).items.find((i) => i.path === moved)!;
+    expect(after.id).toBe(before.id);
+    expect(after.reactions.heart).toBe(true);
+    expect(after.loras).toEqual(before.loras);
+    expect(list(s).total).toBe(6);
+    expect(list(s, { reaction: 'heart' }).items.map((i) => i.path)).toEqual([moved]);
+    // Moved back: the same row again.
+    renameSync(moved, files.comfyPng);
+    expect(await s.scan(roots())).toMatchObject({ moved: 1, removed: 0 });
+    expect(byPath(s, FIXTURE_NAMES.comfyPng)).toMatchObject({ id: before.id, reactions: { heart: true } });
   });
 
   it('locates the image and an on-demand thumbnail for the media route', async () => {
