@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AtelierError } from '../../api';
 import type { ImageList, ImageListItem, ReactionFlags, ReactionKind, ScanSummary } from '../../api';
 import type { ImageListParams, ImageRepository, StoredImageVersion } from '../../store';
+import { pairMovedFiles } from '../moved-files';
 import type { ImageFileSystem } from './image-fs';
 import { nodeImageFs } from './image-fs';
 import type { ReadOutcome } from './image-file.reader';
@@ -57,35 +58,6 @@ function sameLinks(a: readonly unknown[], b: readonly unknown[]): boolean {
  * The artist's generated images: scanning image folders (incremental, read-only), linking images to
  * the LoRAs that made them, the gallery list with search and filters, reactions, and thumbnails.
  */
-/**
- * Renamed or moved files: a row whose file is gone and a file new to this scan with the same size and
- * modification time (a rename or move keeps both) are one image, when no other gone or new file shares
- * them; the image keeps its row, and with it the artist's reactions.
- */
-function pairMoves(
-  gone: readonly StoredImageVersion[],
-  arrived: ReadonlyMap<string, { size: number; mtimeMs: number }>,
-): { id: number; path: string }[] {
-  const key = (size: number | null, mtimeMs: number | null) => `${size}:${mtimeMs}`;
-  const goneBy = new Map<string, StoredImageVersion[]>();
-  for (const row of gone) {
-    if (row.size === null || row.mtimeMs === null) continue;
-    const k = key(row.size, row.mtimeMs);
-    goneBy.set(k, [...(goneBy.get(k) ?? []), row]);
-  }
-  const arrivedBy = new Map<string, string[]>();
-  for (const [file, { size, mtimeMs }] of arrived) {
-    const k = key(size, mtimeMs);
-    if (goneBy.has(k)) arrivedBy.set(k, [...(arrivedBy.get(k) ?? []), file]);
-  }
-  const moves: { id: number; path: string }[] = [];
-  for (const [k, rows] of goneBy) {
-    const files = arrivedBy.get(k);
-    if (rows.length === 1 && files?.length === 1) moves.push({ id: rows[0]!.id, path: files[0]! });
-  }
-  return moves;
-}
-
 export class ImageLibraryService {
   private readonly fs: ImageFileSystem;
   private readonly localUserId: number;
@@ -140,9 +112,9 @@ export class ImageLibraryService {
       this.images.versionsInFolder(root.folderId).map((v) => [v.path, v]),
     );
     const present = new Set<string>();
-    /** Files with no row before this scan that were read and stored: where a moved file may have gone. */
-    const arrived = new Map<string, { size: number; mtimeMs: number }>();
-    const fresh = new Map<string, { size: number; mtimeMs: number }>();
+    /** Files with no row before this scan, and those of them read and stored: where a moved file may be. */
+    const fresh = new Map<string, { path: string; size: number; mtimeMs: number }>();
+    const arrived: { path: string; size: number; mtimeMs: number }[] = [];
     const state: WalkState = { unlisted: [], problems: [] };
     const running = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
@@ -166,7 +138,7 @@ export class ImageLibraryService {
       } else {
         if (outcome.problems > 0) counts.errors++;
         const isNew = fresh.get(file);
-        if (isNew !== undefined) arrived.set(file, isNew);
+        if (isNew !== undefined) arrived.push(isNew);
         batch.push(outcome.image);
         if (batch.length >= this.batchSize) flush();
       }
@@ -195,7 +167,9 @@ export class ImageLibraryService {
           counts.unchanged++;
           continue;
         }
-        if (before === undefined) fresh.set(found.path, { size: found.size, mtimeMs: found.mtimeMs });
+        if (before === undefined) {
+          fresh.set(found.path, { path: found.path, size: found.size, mtimeMs: found.mtimeMs });
+        }
         while (running.size >= this.readConcurrency) await Promise.race(running);
         const file = { ...found, folderId: root.folderId };
         const task = readImageFile(this.fs, file, this.images, this.media).then((outcome) =>
@@ -222,9 +196,12 @@ export class ImageLibraryService {
     const gone = [...stored.values()].filter(
       (v) => !present.has(v.path) && !state.unlisted.some((dir) => isUnder(v.path, dir) || v.path === dir),
     );
-    const moves = pairMoves(gone, arrived);
-    this.images.followMoves(moves.map((move) => ({ ...move, folderId: root.folderId })));
-    const moved = new Set(moves.map((move) => move.id));
+    // A renamed or moved image keeps its row, and with it the artist's reactions.
+    const moves = pairMovedFiles(gone, arrived);
+    this.images.followMoves(
+      moves.map(({ from, to }) => ({ id: from.id, path: to.path, folderId: root.folderId })),
+    );
+    const moved = new Set(moves.map(({ from }) => from.id));
     this.images.remove(gone.filter((v) => !moved.has(v.id)).map((v) => v.id));
     counts.removed += gone.length - moves.length;
     counts.moved += moves.length;

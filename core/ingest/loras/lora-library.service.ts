@@ -7,6 +7,7 @@ import type { HashOptions, LoraHashes } from '../../lora';
 import type { LoraFileRepository, ScannedLoraFile, StoredLoraFile } from '../../store';
 import type { LoraCandidate, ScanRoot } from './folder-walker';
 import { walkLoraFolders } from './folder-walker';
+import { type FileStamp, pairMovedFiles } from '../moved-files';
 import { type HeaderParser, inlineHeaderParser } from './header.parser';
 import { errnoOf, type LibraryFileSystem, nodeLibraryFs } from './library-fs';
 import { type LibraryWatcher, type LibraryWatchOptions, watchLoraFolders } from './library.watcher';
@@ -181,10 +182,8 @@ export class LoraLibraryService {
 
   /**
    * Files renamed or moved inside the library keep their rows, and with them the artist's tags, the
-   * images linked to them, their hashes and their place in W2W spaces: a stored path that is gone from
-   * the listing and a new path with the same size and modification time (a rename or move keeps both)
-   * are taken for one file when no other gone or new file shares that size and time. Costs a stat of
-   * each new file, and only when some stored file is gone. Updates `stored` to the new paths.
+   * images linked to them, their hashes and their place in W2W spaces (see `pairMovedFiles`). Costs a
+   * stat of each new file, and only when some stored file is gone. Updates `stored` to the new paths.
    */
   private async followMoves(
     candidates: readonly LoraCandidate[],
@@ -193,32 +192,22 @@ export class LoraLibraryService {
     signal: AbortSignal,
   ): Promise<number> {
     const listed = new Set(candidates.map((c) => c.path));
-    const key = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
-    const gone = new Map<string, StoredLoraFile[]>();
-    for (const row of stored.values()) {
-      if (listed.has(row.path) || unlisted.some((dir) => row.path.startsWith(dir))) continue;
-      const k = key(row.size, row.mtimeMs);
-      gone.set(k, [...(gone.get(k) ?? []), row]);
-    }
+    const gone = [...stored.values()].filter(
+      (row) => !listed.has(row.path) && !unlisted.some((dir) => row.path.startsWith(dir)),
+    );
     const fresh = candidates.filter((c) => !stored.has(c.path) && c.kind !== 'pickle');
-    if (gone.size === 0 || fresh.length === 0) return 0;
-    const arrived = new Map<string, LoraCandidate[]>();
+    if (gone.length === 0 || fresh.length === 0) return 0;
+    const arrived: (FileStamp & { candidate: LoraCandidate })[] = [];
     await forEachLimited(fresh, this.concurrency, signal, async (candidate) => {
       try {
-        const stats = await this.fs.stat(candidate.path);
-        const k = key(stats.size, stats.mtimeMs);
-        if (gone.has(k)) arrived.set(k, [...(arrived.get(k) ?? []), candidate]);
+        const { size, mtimeMs } = await this.fs.stat(candidate.path);
+        arrived.push({ size, mtimeMs, candidate });
       } catch {
         // Unreadable now: the scan reports it on the file.
       }
     });
     if (signal.aborted) return 0;
-    const moves: { from: StoredLoraFile; to: LoraCandidate }[] = [];
-    for (const [k, rows] of gone) {
-      const candidatesHere = arrived.get(k);
-      if (rows.length === 1 && candidatesHere?.length === 1)
-        moves.push({ from: rows[0]!, to: candidatesHere[0]! });
-    }
+    const moves = pairMovedFiles(gone, arrived).map(({ from, to }) => ({ from, to: to.candidate }));
     this.files.move(
       moves.map(({ from, to }) => ({
         id: from.id,
