@@ -135,18 +135,10 @@ function integerList(b: Uint8Array, p: number, end: number, out: number[]): numb
   p = skipSpace(b, p + 1, end);
   if (p < end && b[p] === CLOSE_BRACKET) return p + 1;
   for (;;) {
-    const start = p;
-    let value = 0;
-    while (p < end) {
-      const c = b[p]!;
-      if (c < ZERO || c > NINE) break;
-      value = value * 10 + (c - ZERO);
-      p++;
-    }
-    const digits = p - start;
-    if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && b[start] === ZERO)) return FAIL;
+    const value = integerAt(b, p, end);
+    if (value < 0) return FAIL;
     out.push(value);
-    p = skipSpace(b, p, end);
+    p = skipSpace(b, integerEnd, end);
     if (p >= end) return FAIL;
     const c = b[p++]!;
     if (c === CLOSE_BRACKET) return p;
@@ -235,7 +227,7 @@ function literalAt(b: Uint8Array, p: number, end: number, literal: Uint8Array): 
   return true;
 }
 
-/** A JSON integer at `p` as `compactEntry` wants it; -1 when there is none, or not a plain one. */
+/** A plain JSON integer at `p` (no sign, fraction, exponent or leading zero), its end in `integerEnd`; -1 when there is none. */
 function integerAt(b: Uint8Array, p: number, end: number): number {
   let value = 0;
   let q = p;
