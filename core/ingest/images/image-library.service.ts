@@ -167,7 +167,8 @@ export class ImageLibraryService {
           counts.unchanged++;
           continue;
         }
-        if (before === undefined) {
+        // Only a folder that had rows can have moves (a first scan keeps no list of its files).
+        if (before === undefined && stored.size > 0) {
           fresh.set(found.path, { path: found.path, size: found.size, mtimeMs: found.mtimeMs });
         }
         while (running.size >= this.readConcurrency) await Promise.race(running);
